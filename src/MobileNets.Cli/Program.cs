@@ -1,0 +1,1 @@
+return MobileNets.Cli.CommandLine.Run(args);
