@@ -1,0 +1,35 @@
+using MobileNets.Models;
+using MobileNets.Weights;
+
+namespace MobileNets.Cli.Commands;
+
+/// <summary>
+/// <c>infer</c>: tensor <c>input</c> (N,3,H,W float32) from a safetensors file through the model,
+/// written as <c>logits</c> (N, classes) — the contract parity checks drive.
+/// </summary>
+internal static class InferCommand
+{
+    public static int Run(string[] args)
+    {
+        var a = new ParsedArgs(args, ["model", "arch", "width", "input", "output"], []);
+        if (a.Positionals.Count > 0) throw new UsageException($"unexpected argument '{a.Positionals[0]}'");
+        string modelPath = a.Require("model"), inputPath = a.Require("input"), outputPath = a.Require("output");
+        var width = a.Double("width", 0.01, 8);
+
+        var (input, shape) = ReadInput(inputPath);
+        var model = ClassifierModel.Load(modelPath, a.Get("arch"), width);
+        var logits = model.Logits(input, shape[0], shape[2], shape[3]);
+        SafeTensorsWriter.Write(outputPath, [SafeTensorsWriter.Float32("logits", [shape[0], model.NumClasses], logits)]);
+        return CommandLine.Ok;
+    }
+
+    /// <summary>The <c>input</c> tensor, checked to be N x 3 x H x W.</summary>
+    public static (float[] Data, int[] Shape) ReadInput(string path)
+    {
+        using var file = SafeTensorsFile.Open(path);
+        var info = file.Get("input");
+        if (info.Shape.Length != 4 || info.Shape[1] != 3 || info.Shape.Any(d => d == 0))
+            throw new ModelFormatException($"{file.Source}: tensor 'input' must be N x 3 x H x W, got [{string.Join(",", info.Shape)}]");
+        return (file.ReadFloat32(info), info.Shape);
+    }
+}

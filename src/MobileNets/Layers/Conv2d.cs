@@ -1,0 +1,129 @@
+using System.Numerics.Tensors;
+using MobileNets.Kernels;
+using MobileNets.Tensors;
+
+namespace MobileNets.Layers;
+
+/// <summary>How a convolution pads its input.</summary>
+internal readonly record struct Padding(int Size, bool TfSame)
+{
+    public static Padding Same => new(0, true);
+    public static Padding Symmetric(int size) => new(size, false);
+}
+
+/// <summary>
+/// A convolution with BatchNorm already folded into its weights and bias, followed by an activation.
+/// At construction it picks its kernel once: GEMM for 1x1 stride-1, the depthwise kernel when every
+/// group has one input and one output channel, im2col + GEMM otherwise. Linear layers are 1x1
+/// convolutions on a 1x1 map.
+/// </summary>
+internal sealed class Conv2d : ILayer
+{
+    enum Kind { Pointwise, Depthwise, General }
+
+    readonly Kind _kind;
+    readonly int _in, _out, _kernel, _stride, _dilation, _groups;
+    readonly Padding _padding;
+    readonly Activation _act;
+    readonly PackedGemmWeights[]? _gemm;     // one per group
+    readonly PackedDepthwiseWeights? _depthwise;
+
+    public int InChannels => _in;
+    public int OutChannels => _out;
+    public Activation Activation => _act;
+
+    /// <param name="weights">PyTorch order [out][in/groups][k][k].</param>
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, int dilation, int groups, Padding padding,
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Activation act, SimdWidth width)
+    {
+        _in = inChannels; _out = outChannels; _kernel = kernel; _stride = stride; _dilation = dilation; _groups = groups;
+        _padding = padding; _act = act;
+        if (groups == inChannels && groups == outChannels && groups > 1)
+        {
+            _kind = Kind.Depthwise;
+            _depthwise = new PackedDepthwiseWeights(weights, outChannels, kernel, bias, width);
+            return;
+        }
+        _kind = kernel == 1 && stride == 1 && groups == 1 && (padding.TfSame || padding.Size == 0) ? Kind.Pointwise : Kind.General;
+        int inG = inChannels / groups, outG = outChannels / groups, taps = kernel * kernel;
+        _gemm = new PackedGemmWeights[groups];
+        var reordered = new float[outG * taps * inG];
+        for (int g = 0; g < groups; g++)
+        {
+            // [out][in][ky][kx] -> [out][(ky, kx, in)], the row order im2col produces.
+            for (int o = 0; o < outG; o++)
+                for (int i = 0; i < inG; i++)
+                    for (int t = 0; t < taps; t++)
+                        reordered[(o * taps + t) * inG + i] = weights[(((g * outG + o) * inG) + i) * taps + t];
+            _gemm[g] = new PackedGemmWeights(reordered, outG, taps * inG, bias.IsEmpty ? default : bias.Slice(g * outG, outG), width);
+        }
+    }
+
+    public ConvGeometry Geometry(FeatureShape input) => _padding.TfSame
+        ? ConvGeometry.TfSame(input, _kernel, _stride, _dilation)
+        : ConvGeometry.Symmetric(input, _kernel, _stride, _dilation, _padding.Size);
+
+    public FeatureShape OutputShape(FeatureShape input)
+    {
+        var g = Geometry(input);
+        return new FeatureShape(g.OutHeight, g.OutWidth, _out);
+    }
+
+    public long MultiplyAccumulates(FeatureShape input)
+    {
+        var o = OutputShape(input);
+        return (long)o.Size * (_in / _groups) * _kernel * _kernel;
+    }
+
+    public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, Scratch scratch) =>
+        Forward(x, shape, y, default, scratch);
+
+    /// <summary>Convolution, activation, then <paramref name="residual"/> added when given.</summary>
+    public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    {
+        if (shape.Channels != _in) throw new InvalidOperationException($"convolution expects {_in} channels, got {shape.Channels}");
+        var g = Geometry(shape);
+        int outSize = g.OutHeight * g.OutWidth * _out;
+        bool fused = Activations.IsFusable(_act);
+        var kernelAct = fused ? _act : Activation.None;
+        var kernelResidual = fused ? residual : default;
+        switch (_kind)
+        {
+            case Kind.Depthwise:
+                if (!kernelResidual.IsEmpty) throw new InvalidOperationException("depthwise convolutions take no residual");
+                DepthwiseConv.Run(_depthwise!, x, shape, y, g, kernelAct);
+                break;
+            case Kind.Pointwise:
+                Gemm.Run(_gemm![0], x, shape.Pixels, _in, y, _out, kernelAct, kernelResidual);
+                break;
+            default:
+                RunIm2Col(x, shape, y, g, kernelAct, kernelResidual, scratch);
+                break;
+        }
+        if (!fused)
+        {
+            Activations.ApplyInPlace(_act, y[..outSize]);
+            if (!residual.IsEmpty) TensorPrimitives.Add(y[..outSize], residual[..outSize], y[..outSize]);
+        }
+    }
+
+    void RunIm2Col(ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, Activation act, ReadOnlySpan<float> residual, Scratch scratch)
+    {
+        int inG = _in / _groups, outG = _out / _groups, rowLength = _kernel * _kernel * inG;
+        int pixels = g.OutHeight * g.OutWidth;
+        // Gather a band of output pixels at a time: bounded scratch, rows still hot in cache for the GEMM.
+        int band = Math.Max(6, Math.Min(pixels, (1 << 15) / Math.Max(rowLength, 1) / 6 * 6));
+        int mark = scratch.Mark;
+        var rows = scratch.Take(band * rowLength);
+        for (int group = 0; group < _groups; group++)
+            for (int p0 = 0; p0 < pixels; p0 += band)
+            {
+                int count = Math.Min(band, pixels - p0);
+                Im2Col.Gather(x, s, g, group * inG, inG, p0, count, rows);
+                var yBand = y.Slice(p0 * _out + group * outG);
+                var rBand = residual.IsEmpty ? default : residual.Slice(p0 * _out + group * outG);
+                Gemm.Run(_gemm![group], rows, count, rowLength, yBand, _out, act, rBand);
+            }
+        scratch.Release(mark);
+    }
+}

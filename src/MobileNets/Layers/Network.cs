@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using MobileNets.Tensors;
+
+namespace MobileNets.Layers;
+
+/// <summary>
+/// A bound network: layers run in order on one image's NHWC map. Inputs and outputs cross the
+/// boundary once in PyTorch's NCHW order. Thread-safe: each concurrent call takes its own scratch.
+/// </summary>
+internal sealed class Network
+{
+    readonly IReadOnlyList<ILayer> _layers;
+    readonly ConcurrentBag<Scratch> _scratches = new();
+
+    public Network(IReadOnlyList<ILayer> layers) { _layers = layers; }
+
+    public IReadOnlyList<ILayer> Layers => _layers;
+
+    public FeatureShape OutputShape(FeatureShape input)
+    {
+        foreach (var l in _layers) input = l.OutputShape(input);
+        return input;
+    }
+
+    public long MultiplyAccumulates(FeatureShape input)
+    {
+        long macs = 0;
+        foreach (var l in _layers) { macs += l.MultiplyAccumulates(input); input = l.OutputShape(input); }
+        return macs;
+    }
+
+    /// <summary>Runs a batch given as NCHW; returns the output NCHW (classifiers: N x classes).</summary>
+    public float[] Forward(ReadOnlySpan<float> nchw, int batch, int height, int width, out FeatureShape outputShape)
+    {
+        if (batch <= 0 || height <= 0 || width <= 0 || nchw.Length != batch * 3 * height * width)
+            throw new ArgumentException($"input must be N x 3 x H x W with N, H, W positive (got {nchw.Length} values for {batch}x3x{height}x{width})");
+        var inShape = new FeatureShape(height, width, 3);
+        outputShape = OutputShape(inShape);
+        var output = new float[batch * outputShape.Size];
+        var scratch = _scratches.TryTake(out var s) ? s : new Scratch();
+        try
+        {
+            for (int n = 0; n < batch; n++)
+                ForwardOne(nchw.Slice(n * inShape.Size, inShape.Size), inShape, output.AsSpan(n * outputShape.Size, outputShape.Size), scratch);
+        }
+        finally { _scratches.Add(scratch); }
+        return output;
+    }
+
+    void ForwardOne(ReadOnlySpan<float> chw, FeatureShape shape, Span<float> outChw, Scratch scratch)
+    {
+        // Two maps of the largest size, used alternately; layers take their temporaries above them.
+        int largest = shape.Size;
+        var walk = shape;
+        foreach (var layer in _layers) { walk = layer.OutputShape(walk); largest = Math.Max(largest, walk.Size); }
+        int mark = scratch.Mark;
+        var x = scratch.Take(largest);
+        var y = scratch.Take(largest);
+        Layout.ChwToHwc(chw, x, shape);
+        foreach (var layer in _layers)
+        {
+            var next = layer.OutputShape(shape);
+            layer.Forward(x[..shape.Size], shape, y[..next.Size], scratch);
+            var t = x; x = y; y = t;
+            shape = next;
+        }
+        Layout.HwcToChw(x[..shape.Size], outChw, shape);
+        scratch.Release(mark);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using MobileNets.Architectures;
+using MobileNets.Kernels;
+using MobileNets.Layers;
+using MobileNets.Tensors;
+using MobileNets.Weights;
+
+namespace MobileNets.Models;
+
+/// <summary>
+/// A classifier network bound to its weights: which architecture, at which width, with how many
+/// classes, and the engine that runs it. Loading resolves the architecture (argument, else the
+/// file's metadata) and the width (argument, else metadata, else inferred from the shapes).
+/// </summary>
+internal sealed class ClassifierModel
+{
+    public ArchitectureInfo Architecture { get; }
+    public double Width { get; }
+    public int NumClasses { get; }
+    public long ParameterCount { get; }
+    public Network Network { get; }
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    ClassifierModel(ArchitectureInfo arch, double width, int classes, long parameters, Network network, IReadOnlyDictionary<string, string> metadata)
+    {
+        Architecture = arch; Width = width; NumClasses = classes; ParameterCount = parameters; Network = network; Metadata = metadata;
+    }
+
+    /// <summary>MACs for one image at the architecture's default input size.</summary>
+    public long DefaultMultiplyAccumulates =>
+        Network.MultiplyAccumulates(new FeatureShape(Architecture.DefaultInputSize, Architecture.DefaultInputSize, 3));
+
+    public static ClassifierModel Load(string path, string? architecture = null, double? width = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
+        using var source = WeightFiles.Open(path);
+        return Load(source, architecture, width);
+    }
+
+    public static ClassifierModel Load(IWeightSource source, string? architecture = null, double? width = null, SimdWidth? simd = null)
+    {
+        architecture ??= source.Metadata.GetValueOrDefault("architecture");
+        if (string.IsNullOrEmpty(architecture))
+            throw new ArgumentException($"{source.Source}: the file's metadata names no architecture; pass one (e.g. --arch mobilenet_v3_large)");
+        var arch = ArchitectureRegistry.Find(architecture);
+
+        if (!source.TryGetShape(arch.ClassifierWeight, out var classifierShape) || classifierShape.Length < 1)
+            throw new ModelFormatException($"{source.Source}: tensor '{arch.ClassifierWeight}' (the classifier of {arch.Id}) is missing");
+        int classes = classifierShape[0];
+
+        if (width == null && source.Metadata.TryGetValue("width", out var w) &&
+            double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out var metaWidth))
+            width = metaWidth;
+        var spec = width is double given ? FitOrThrow(arch, given, classes, source) : InferWidth(arch, classes, source);
+
+        var binder = new WeightBinder(source, simd ?? SimdConfig.Best);
+        var network = new Network(binder.Bind(spec));
+        return new ClassifierModel(arch, spec.Width, classes, binder.ParameterCount, network,
+            new Dictionary<string, string>(source.Metadata));
+    }
+
+    static NetworkSpec FitOrThrow(ArchitectureInfo arch, double width, int classes, IWeightSource source)
+    {
+        if (!(width > 0 && width <= 8)) throw new ArgumentException($"width {width} is outside (0, 8]");
+        var spec = arch.Build(width, classes);
+        var mismatch = WeightBinder.FirstMismatch(spec, source);
+        if (mismatch != null)
+            throw new ModelFormatException($"{source.Source}: weights do not fit {arch.Id} at width {Format(width)}: {mismatch}");
+        return spec;
+    }
+
+    /// <summary>
+    /// Tries the default width first, then widths in steps of 0.05 (and the published odd ones)
+    /// nearest first; the first whose every tensor shape matches wins.
+    /// </summary>
+    static NetworkSpec InferWidth(ArchitectureInfo arch, int classes, IWeightSource source)
+    {
+        var candidates = Enumerable.Range(1, 80).Select(i => Math.Round(i * 0.05, 2))
+            .Concat([0.35, 0.75, 1.1, 1.2, 1.3, 1.4, 1.5, 0.875, 0.125, 0.625, 0.375])
+            .Append(arch.DefaultWidth)
+            .Distinct()
+            .OrderBy(x => Math.Abs(x - arch.DefaultWidth)).ThenBy(x => x);
+        foreach (var w in candidates)
+        {
+            NetworkSpec spec;
+            try { spec = arch.Build(w, classes); }
+            catch (ArgumentException) { continue; }
+            if (WeightBinder.FirstMismatch(spec, source) == null) return spec;
+        }
+        var reason = WeightBinder.FirstMismatch(arch.Build(arch.DefaultWidth, classes), source);
+        throw new ModelFormatException($"{source.Source}: weights fit no width of {arch.Id}; at its default width {Format(arch.DefaultWidth)}: {reason}");
+    }
+
+    static string Format(double w) => w.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>Logits (N x classes) for an NCHW float batch.</summary>
+    public float[] Logits(ReadOnlySpan<float> nchw, int batch, int height, int width)
+    {
+        var output = Network.Forward(nchw, batch, height, width, out var shape);
+        if (shape.Size != NumClasses) throw new InvalidOperationException($"network produced {shape} instead of {NumClasses} logits");
+        return output;
+    }
+}

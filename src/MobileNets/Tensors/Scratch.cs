@@ -1,0 +1,28 @@
+namespace MobileNets.Tensors;
+
+/// <summary>
+/// A per-inference bump allocator for intermediate feature maps. Layers take spans and give them
+/// back in reverse order (<see cref="Mark"/> / <see cref="Release"/>); after the first inference
+/// at a given input size the arena is large enough and nothing more is allocated.
+/// </summary>
+internal sealed class Scratch
+{
+    float[] _arena = new float[1 << 16];
+    int _top;
+
+    public int Mark => _top;
+
+    public Span<float> Take(int length)
+    {
+        if (_top + length > _arena.Length)
+        {
+            // Spans handed out earlier keep the old array alive; later inferences use the larger one.
+            _arena = new float[Math.Max(_arena.Length * 2, _top + length)];
+        }
+        var span = _arena.AsSpan(_top, length);
+        _top += length;
+        return span;
+    }
+
+    public void Release(int mark) => _top = mark;
+}
