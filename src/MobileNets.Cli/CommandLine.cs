@@ -7,7 +7,7 @@ internal static class CommandLine
 {
     public const int Ok = 0, BadFile = 1, BadArguments = 2;
 
-    static readonly Dictionary<string, Func<string[], int>> Verbs = new(StringComparer.Ordinal)
+    static readonly Dictionary<string, Func<string[], TextWriter, int>> Verbs = new(StringComparer.Ordinal)
     {
         ["infer"] = InferCommand.Run,
         ["info"] = InfoCommand.Run,
@@ -17,10 +17,8 @@ internal static class CommandLine
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var oldOut = Console.Out;
         try
         {
-            if (stdout != oldOut) Console.SetOut(stdout);
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
             {
                 stdout.WriteLine(Usage);
@@ -28,17 +26,13 @@ internal static class CommandLine
             }
             if (!Verbs.TryGetValue(args[0], out var verb))
                 throw new UsageException($"unknown command '{args[0]}' (commands: {string.Join(", ", Verbs.Keys)})");
-            return verb(args[1..]);
+            return verb(args[1..], stdout);
         }
         catch (Exception e)
         {
             var (code, message) = Classify(e);
             stderr.WriteLine($"mobilenets: {message}");
             return code;
-        }
-        finally
-        {
-            if (stdout != oldOut) Console.SetOut(oldOut);
         }
     }
 

@@ -9,7 +9,7 @@ namespace MobileNets.Cli.Commands;
 /// </summary>
 internal static class InferCommand
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args, TextWriter stdout)
     {
         var a = new ParsedArgs(args, ["model", "arch", "width", "input", "output"], []);
         if (a.Positionals.Count > 0) throw new UsageException($"unexpected argument '{a.Positionals[0]}'");

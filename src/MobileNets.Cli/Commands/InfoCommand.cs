@@ -6,7 +6,7 @@ namespace MobileNets.Cli.Commands;
 /// <summary><c>info</c>: architecture, width, classes, parameters and MACs at the default resolution.</summary>
 internal static class InfoCommand
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args, TextWriter stdout)
     {
         var a = new ParsedArgs(args, ["model", "arch", "width"], ["json"]);
         if (a.Positionals.Count > 0) throw new UsageException($"unexpected argument '{a.Positionals[0]}'");
@@ -16,15 +16,15 @@ internal static class InfoCommand
         long macs = model.DefaultMultiplyAccumulates;
         if (a.Flag("json"))
         {
-            Console.WriteLine(string.Create(inv,
+            stdout.WriteLine(string.Create(inv,
                 $"{{\"architecture\": \"{model.Architecture.Id}\", \"width\": {model.Width}, \"num_classes\": {model.NumClasses}, \"parameters\": {model.ParameterCount}, \"macs\": {macs}, \"input_size\": {size}}}"));
             return CommandLine.Ok;
         }
-        Console.WriteLine($"architecture  {model.Architecture.Id} ({model.Architecture.Library})");
-        Console.WriteLine(string.Create(inv, $"width         {model.Width}"));
-        Console.WriteLine($"classes       {model.NumClasses}");
-        Console.WriteLine(string.Create(inv, $"parameters    {model.ParameterCount:N0} ({model.ParameterCount / 1e6:0.00} M)"));
-        Console.WriteLine(string.Create(inv, $"MACs          {macs:N0} ({macs / 1e6:0.0} M at {size}x{size})"));
+        stdout.WriteLine($"architecture  {model.Architecture.Id} ({model.Architecture.Library})");
+        stdout.WriteLine(string.Create(inv, $"width         {model.Width}"));
+        stdout.WriteLine($"classes       {model.NumClasses}");
+        stdout.WriteLine(string.Create(inv, $"parameters    {model.ParameterCount:N0} ({model.ParameterCount / 1e6:0.00} M)"));
+        stdout.WriteLine(string.Create(inv, $"MACs          {macs:N0} ({macs / 1e6:0.0} M at {size}x{size})"));
         return CommandLine.Ok;
     }
 }
