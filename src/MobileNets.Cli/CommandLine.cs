@@ -11,6 +11,7 @@ internal static class CommandLine
     {
         ["infer"] = InferCommand.Run,
         ["info"] = InfoCommand.Run,
+        ["bench"] = BenchCommand.Run,
     };
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
@@ -61,6 +62,7 @@ internal static class CommandLine
 
         usage:
           mobilenets infer --model W [--arch A] [--width X] --input IO.safetensors --output OUT.safetensors
-          mobilenets info  --model W [--arch A] [--width X]
+          mobilenets info  --model W [--arch A] [--width X] [--json]
+          mobilenets bench --arch A [--width X] [--input-size S] [--batch N] [--threads T] [--iterations K] [--warmup K] [--json]
         """;
 }

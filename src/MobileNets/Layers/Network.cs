@@ -32,19 +32,32 @@ internal sealed class Network
     /// <summary>Runs a batch given as NCHW; returns the output NCHW (classifiers: N x classes).</summary>
     public float[] Forward(ReadOnlySpan<float> nchw, int batch, int height, int width, out FeatureShape outputShape)
     {
-        if (batch <= 0 || height <= 0 || width <= 0 || nchw.Length != batch * 3 * height * width)
-            throw new ArgumentException($"input must be N x 3 x H x W with N, H, W positive (got {nchw.Length} values for {batch}x3x{height}x{width})");
-        var inShape = new FeatureShape(height, width, 3);
-        outputShape = OutputShape(inShape);
+        outputShape = OutputShape(CheckInput(nchw, batch, height, width));
         var output = new float[batch * outputShape.Size];
+        Forward(nchw, batch, height, width, output);
+        return output;
+    }
+
+    static FeatureShape CheckInput(ReadOnlySpan<float> nchw, int batch, int height, int width)
+    {
+        if (batch <= 0 || height <= 0 || width <= 0 || (long)batch * 3 * height * width != nchw.Length)
+            throw new ArgumentException($"input must be N x 3 x H x W with N, H, W positive (got {nchw.Length} values for {batch}x3x{height}x{width})");
+        return new FeatureShape(height, width, 3);
+    }
+
+    /// <summary>Runs a batch into a caller-owned output (N x output size): no allocation after warm-up.</summary>
+    public void Forward(ReadOnlySpan<float> nchw, int batch, int height, int width, Span<float> output)
+    {
+        var inShape = CheckInput(nchw, batch, height, width);
+        var outputShape = OutputShape(inShape);
+        if (output.Length != batch * outputShape.Size) throw new ArgumentException($"output must hold {batch * outputShape.Size} values");
         var scratch = _scratches.TryTake(out var s) ? s : new Scratch();
         try
         {
             for (int n = 0; n < batch; n++)
-                ForwardOne(nchw.Slice(n * inShape.Size, inShape.Size), inShape, output.AsSpan(n * outputShape.Size, outputShape.Size), scratch);
+                ForwardOne(nchw.Slice(n * inShape.Size, inShape.Size), inShape, output.Slice(n * outputShape.Size, outputShape.Size), scratch);
         }
         finally { _scratches.Add(scratch); }
-        return output;
     }
 
     void ForwardOne(ReadOnlySpan<float> chw, FeatureShape shape, Span<float> outChw, Scratch scratch)

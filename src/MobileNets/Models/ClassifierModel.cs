@@ -93,6 +93,13 @@ internal sealed class ClassifierModel
 
     static string Format(double w) => w.ToString("0.###", CultureInfo.InvariantCulture);
 
+    /// <summary>Logits (N x classes) written into <paramref name="logits"/>; allocates nothing after warm-up.</summary>
+    public void Logits(ReadOnlySpan<float> nchw, int batch, int height, int width, Span<float> logits)
+    {
+        if (logits.Length != batch * NumClasses) throw new ArgumentException($"logits must hold {batch} x {NumClasses} values");
+        Network.Forward(nchw, batch, height, width, logits);
+    }
+
     /// <summary>Logits (N x classes) for an NCHW float batch.</summary>
     public float[] Logits(ReadOnlySpan<float> nchw, int batch, int height, int width)
     {
