@@ -53,7 +53,10 @@ public class ClassifierParityTests
         using var source = new WithoutWidth(WeightFiles.Open(Path.Combine(ClassifierFixtures.Folder, c.Weights)));
         var model = ClassifierModel.Load(source);
         Assert.Equal(c.Architecture, model.Architecture.Id);
-        Assert.Equal(c.Width, model.Width, 3);
+        // Tiny widths round to the same channel counts; what must agree is every tensor shape.
+        var inferred = model.Architecture.Build(model.Width, c.NumClasses).Convolutions().Select(x => x.WeightShape);
+        var declared = model.Architecture.Build(c.Width, c.NumClasses).Convolutions().Select(x => x.WeightShape);
+        Assert.Equal(declared, inferred);
         Assert.Equal(c.NumClasses, model.NumClasses);
         var logits = model.Logits(input, shape[0], shape[2], shape[3]);
         AssertParity(expected, logits, shape[0], $"{c.Case} ({SimdConfig.Best})");

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using MobileNets.Architectures;
+using MobileNets.Layers;
+using MobileNets.Models;
+using MobileNets.Tensors;
+using MobileNets.Weights;
+
+namespace MobileNets.Benchmarks;
+
+/// <summary>`profile ARCH [size]`: median time per layer over repeated runs, to find the slow layer types.</summary>
+internal static class LayerProfile
+{
+    public static void Run(string archId, int size, int iterations = 50)
+    {
+        var arch = ArchitectureRegistry.Find(archId);
+        using var weights = new RandomWeights(arch.Build(arch.DefaultWidth, 1000));
+        var model = ClassifierModel.Load(weights, arch.Id);
+        var layers = model.Network.Layers;
+        var shape = new FeatureShape(size, size, 3);
+        var inputs = new List<(FeatureShape, float[])>();
+        var rng = new Random(1);
+        var x = Enumerable.Range(0, shape.Size).Select(_ => (float)rng.NextDouble()).ToArray();
+        var scratch = new Scratch();
+        var times = new double[layers.Count][];
+        for (int l = 0; l < layers.Count; l++) times[l] = new double[iterations];
+        for (int it = 0; it < iterations; it++)
+        {
+            var s = shape; var cur = x;
+            for (int l = 0; l < layers.Count; l++)
+            {
+                var o = layers[l].OutputShape(s);
+                var y = new float[o.Size];
+                long t0 = Stopwatch.GetTimestamp();
+                layers[l].Forward(cur, s, y, scratch);
+                times[l][it] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                cur = y; s = o;
+            }
+        }
+        double total = 0;
+        var s2 = shape;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            Array.Sort(times[l]);
+            double med = times[l][iterations / 2];
+            total += med;
+            long macs = layers[l].MultiplyAccumulates(s2);
+            var o = layers[l].OutputShape(s2);
+            Console.WriteLine($"{l,3} {layers[l].GetType().Name,-18} {s2,-14} -> {o,-14} {med,8:0.000} ms {macs / 1e6,8:0.0} M  {macs / 1e6 / med,6:0.0} GMAC/s");
+            s2 = o;
+        }
+        Console.WriteLine($"sum of medians {total:0.000} ms");
+    }
+}

@@ -1,0 +1,8 @@
+using BenchmarkDotNet.Running;
+
+if (args.Length > 0 && args[0] == "profile")
+{
+    MobileNets.Benchmarks.LayerProfile.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 224);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
