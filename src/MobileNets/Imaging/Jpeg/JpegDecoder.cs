@@ -37,10 +37,12 @@ internal static class JpegDecoder
             if (marker == JpegMarkers.EOI) { sawEoi = true; break; }
             if (marker is (>= JpegMarkers.RST0 and <= JpegMarkers.RST7) or JpegMarkers.SOI or 0x01) continue;
 
-            if (data.Length - pos < 2) throw new ImageFormatException($"JPEG: truncated segment header for marker 0xFF{marker:X2}");
+            if (data.Length - pos < 2) throw new ImageFormatException($"JPEG: data is truncated (in the header of segment 0xFF{marker:X2})");
             int length = BinaryPrimitives.ReadUInt16BigEndian(data[pos..]);
             if (length < 2 || length > data.Length - pos)
-                throw new ImageFormatException($"JPEG: segment 0xFF{marker:X2} of {length} bytes runs past the end of the data");
+                throw new ImageFormatException(length < 2
+                    ? $"JPEG: invalid length {length} of segment 0xFF{marker:X2}"
+                    : $"JPEG: data is truncated (segment 0xFF{marker:X2} of {length} bytes runs past the end)");
             ReadOnlySpan<byte> seg = data.Slice(pos + 2, length - 2);
             pos += length;
 
@@ -91,6 +93,9 @@ internal static class JpegDecoder
         }
         if (frame is null) throw new ImageFormatException("JPEG: no SOF segment (frame header)");
         if (scans == 0) throw new ImageFormatException("JPEG: no image data (no SOS segment)");
+        // A progressive file cut between scans would silently give a blurrier image; PIL reports it
+        // as truncated too. (A baseline file whose only scan is complete is accepted without EOI.)
+        if (frame.Progressive && !sawEoi) throw new ImageFormatException("JPEG: data is truncated (progressive image ends before EOI)");
 
         ColorSpace cs = frame.Components.Length switch
         {
