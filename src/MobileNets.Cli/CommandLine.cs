@@ -12,6 +12,8 @@ internal static class CommandLine
         ["infer"] = InferCommand.Run,
         ["info"] = InfoCommand.Run,
         ["bench"] = BenchCommand.Run,
+        ["classify"] = ClassifyCommand.Run,
+        ["preprocess"] = PreprocessCommand.Run,
     };
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
@@ -46,7 +48,7 @@ internal static class CommandLine
             UsageException or ArgumentException => (BadArguments, line),
             ModelFormatException or FileNotFoundException or DirectoryNotFoundException or IOException
                 or UnauthorizedAccessException or InvalidDataException => (BadFile, line),
-            _ when e.GetType().Name == "ImageFormatException" => (BadFile, line),
+            ImageFormatException => (BadFile, line),
             _ => (BadFile, $"internal error ({e.GetType().Name}): {line}"),
         };
     }
@@ -62,6 +64,8 @@ internal static class CommandLine
 
         usage:
           mobilenets infer --model W [--arch A] [--width X] --input IO.safetensors --output OUT.safetensors
+          mobilenets classify IMAGE... [--model W] [--arch A] [--width X] [--top K] [--json]
+          mobilenets preprocess IMAGE --arch A [--model W] --output OUT.safetensors
           mobilenets info  --model W [--arch A] [--width X] [--json]
           mobilenets bench --arch A [--width X] [--input-size S] [--batch N] [--threads T] [--iterations K] [--warmup K] [--json]
         """;

@@ -12,7 +12,15 @@ internal sealed class Network
     readonly IReadOnlyList<ILayer> _layers;
     readonly ConcurrentBag<Scratch> _scratches = new();
 
-    public Network(IReadOnlyList<ILayer> layers) { _layers = layers; }
+    public Network(IReadOnlyList<ILayer> layers, int threads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _layers = layers;
+        Threads = threads;
+    }
+
+    /// <summary>The most threads one inference may use (1: only the caller's).</summary>
+    public int Threads { get; }
 
     public IReadOnlyList<ILayer> Layers => _layers;
 
@@ -46,7 +54,7 @@ internal sealed class Network
     }
 
     /// <summary>Runs a batch into a caller-owned output (N x output size): no allocation after warm-up.</summary>
-    public void Forward(ReadOnlySpan<float> nchw, int batch, int height, int width, Span<float> output)
+    public void Forward(ReadOnlySpan<float> nchw, int batch, int height, int width, Span<float> output, CancellationToken cancellation = default)
     {
         var inShape = CheckInput(nchw, batch, height, width);
         var outputShape = OutputShape(inShape);
@@ -55,7 +63,10 @@ internal sealed class Network
         try
         {
             for (int n = 0; n < batch; n++)
+            {
+                cancellation.ThrowIfCancellationRequested();
                 ForwardOne(nchw.Slice(n * inShape.Size, inShape.Size), inShape, output.Slice(n * outputShape.Size, outputShape.Size), scratch);
+            }
         }
         finally { _scratches.Add(scratch); }
     }

@@ -30,14 +30,14 @@ internal sealed class ClassifierModel
     public long DefaultMultiplyAccumulates =>
         Network.MultiplyAccumulates(new FeatureShape(Architecture.DefaultInputSize, Architecture.DefaultInputSize, 3));
 
-    public static ClassifierModel Load(string path, string? architecture = null, double? width = null)
+    public static ClassifierModel Load(string path, string? architecture = null, double? width = null, int threads = 1)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
         using var source = WeightFiles.Open(path);
-        return Load(source, architecture, width);
+        return Load(source, architecture, width, threads: threads);
     }
 
-    public static ClassifierModel Load(IWeightSource source, string? architecture = null, double? width = null, SimdWidth? simd = null)
+    public static ClassifierModel Load(IWeightSource source, string? architecture = null, double? width = null, SimdWidth? simd = null, int threads = 1)
     {
         architecture ??= source.Metadata.GetValueOrDefault("architecture");
         if (string.IsNullOrEmpty(architecture))
@@ -54,7 +54,7 @@ internal sealed class ClassifierModel
         var spec = width is double given ? FitOrThrow(arch, given, classes, source) : InferWidth(arch, classes, source);
 
         var binder = new WeightBinder(source, simd ?? SimdConfig.Best);
-        var network = new Network(binder.Bind(spec));
+        var network = new Network(binder.Bind(spec), threads);
         return new ClassifierModel(arch, spec.Width, classes, binder.ParameterCount, network,
             new Dictionary<string, string>(source.Metadata));
     }
@@ -94,10 +94,10 @@ internal sealed class ClassifierModel
     static string Format(double w) => w.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <summary>Logits (N x classes) written into <paramref name="logits"/>; allocates nothing after warm-up.</summary>
-    public void Logits(ReadOnlySpan<float> nchw, int batch, int height, int width, Span<float> logits)
+    public void Logits(ReadOnlySpan<float> nchw, int batch, int height, int width, Span<float> logits, CancellationToken cancellation = default)
     {
         if (logits.Length != batch * NumClasses) throw new ArgumentException($"logits must hold {batch} x {NumClasses} values");
-        Network.Forward(nchw, batch, height, width, logits);
+        Network.Forward(nchw, batch, height, width, logits, cancellation);
     }
 
     /// <summary>Logits (N x classes) for an NCHW float batch.</summary>
