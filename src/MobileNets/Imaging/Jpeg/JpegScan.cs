@@ -57,6 +57,7 @@ internal static class JpegScanDecoder
                 }
                 untilRestart--;
             }
+            if (reader.Insufficient) continue; // out of data: leave the rest of this interval as is
             if (single)
             {
                 int bx = (int)(m % first.BlocksPerLine), by = (int)(m / first.BlocksPerLine);
