@@ -346,6 +346,12 @@ def make_inputs():
         ex[0x0112] = o
         files[f"jpeg_exif_orientation_{o}.jpg"] = pil_jpeg(exif_base, quality=90, exif=ex.tobytes())
 
+    # Corrupt streams libjpeg decodes with a warning: scan data cut short and followed by EOI, so
+    # the rest of the scan (or of the restart interval) must stay as libjpeg leaves it.
+    for src, cut in (("jpeg_420.jpg", 0.6), ("jpeg_420_progressive.jpg", 0.7), ("jpeg_420_restart_blocks.jpg", 0.6)):
+        d = files[src]
+        files[src.replace(".jpg", "_cut_then_eoi.jpg")] = d[: int(len(d) * cut)] + b"\xFF\xD9"
+
     # Sampling layouts PIL cannot write, through the encoder above.
     big = photo(45, 37, 7)
     ycc = ycc_planes(big)

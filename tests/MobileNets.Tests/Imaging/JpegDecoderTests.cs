@@ -146,6 +146,24 @@ public class JpegDecoderTests(ITestOutputHelper output)
         Assert.Contains("MaxPixels limit of 1000", e.Message);
     }
 
+    /// <summary>A 600-byte file declaring 10000x10000 (under MaxPixels) is refused before any decoding work.</summary>
+    [Fact]
+    public void DeclaredSizeIsBoundedByTheDataSize()
+    {
+        byte[] data = File.ReadAllBytes(ImagingFixtures.Input("jpeg_444.jpg"));
+        int sof = FindMarker(data, 0xC0);
+        data[sof + 5] = 0x27; data[sof + 6] = 0x10; // height 10000
+        data[sof + 7] = 0x27; data[sof + 8] = 0x10; // width 10000
+        int sos = FindMarker(data, 0xDA);
+        byte[] bomb = [.. data.AsSpan(0, sos + 40), 0xFF, 0xD9];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<ImageFormatException>(() => ImageDecoder.Decode(bomb));
+        Assert.Contains("bytes of entropy-coded data", e.Message);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000);
+    }
+
     private static int FindMarker(byte[] data, int marker)
     {
         for (int i = 2; i + 1 < data.Length; i++)

@@ -11,8 +11,16 @@ internal ref struct JpegBitReader
     private int _pos;
     private ulong _bits;   // right-aligned: the low _count bits are unread
     private int _count;
-    private long _padBits; // zero bits appended after the end of the input
+    private long _padBits;    // zero bits appended after the end of the input
+    private long _markerBits; // zero bits appended because a marker ended the data
     private bool _atMarker;
+
+    /// <summary>
+    /// Set once a decoded MCU used bits beyond a marker: like libjpeg's insufficient_data flag, the
+    /// remaining MCUs up to the next restart marker are then left untouched rather than decoded
+    /// from zero bits (jdhuff.c / jdphuff.c decode_mcu).
+    /// </summary>
+    public bool Insufficient { get; private set; }
 
     public JpegBitReader(ReadOnlySpan<byte> data, int pos)
     {
@@ -25,7 +33,7 @@ internal ref struct JpegBitReader
         while (_count <= 56)
         {
             uint b = 0;
-            if (_atMarker) { }
+            if (_atMarker) _markerBits += 8;
             else if (_pos >= _data.Length) _padBits += 8;
             else
             {
@@ -37,7 +45,7 @@ internal ref struct JpegBitReader
                     while (q < _data.Length && _data[q] == 0xFF) q++;
                     if (q >= _data.Length) { _pos = _data.Length; _padBits += 8; b = 0; }
                     else if (_data[q] == 0) _pos = q + 1; // stuffed 0xFF data byte
-                    else { _atMarker = true; b = 0; }      // _pos stays on the marker
+                    else { _atMarker = true; _markerBits += 8; b = 0; } // _pos stays on the marker
                 }
             }
             _bits = (_bits << 8) | b;
@@ -92,9 +100,10 @@ internal ref struct JpegBitReader
     }
 
     /// <summary>Throws once decoding has consumed bits that lie beyond the end of the input.</summary>
-    public readonly void CheckTruncation()
+    public void CheckTruncation()
     {
         if (_padBits > _count) throw new ImageFormatException("JPEG: image data is truncated");
+        if (_markerBits > _count) Insufficient = true;
     }
 
     /// <summary>
@@ -105,6 +114,7 @@ internal ref struct JpegBitReader
     {
         _bits = 0;
         _count = 0;
+        _markerBits = 0;
         _pos = JpegMarkers.FindMarker(_data, _pos);
         _atMarker = true;
         if (_pos < _data.Length)
@@ -115,6 +125,7 @@ internal ref struct JpegBitReader
             {
                 _pos = q + 1;
                 _atMarker = false;
+                Insufficient = false; // libjpeg jdhuff.c process_restart: data resumes after RSTn
             }
         }
     }

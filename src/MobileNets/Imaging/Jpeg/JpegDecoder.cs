@@ -13,8 +13,11 @@ internal readonly record struct JpegResult(RgbImage Image, int ExifOrientation);
 /// </summary>
 internal static class JpegDecoder
 {
-    /// <summary>More scans than any real encoder writes (progressive files have about 10); bounds hostile input.</summary>
-    private const int MaxScans = 1000;
+    /// <summary>
+    /// More scans than any real encoder writes (progressive files have about 10); bounds hostile
+    /// input. 500 is the limit libjpeg-turbo's TurboJPEG documentation suggests (TJPARAM_SCANLIMIT).
+    /// </summary>
+    private const int MaxScans = 500;
 
     private enum ColorSpace { Gray, YCbCr, Rgb, Cmyk, Ycck }
 
@@ -50,7 +53,7 @@ internal static class JpegDecoder
             {
                 case JpegMarkers.SOF0 or JpegMarkers.SOF1 or JpegMarkers.SOF2:
                     if (frame is not null) throw new ImageFormatException("JPEG: more than one SOF segment");
-                    frame = ParseFrame(seg, marker == JpegMarkers.SOF2, options);
+                    frame = ParseFrame(seg, marker == JpegMarkers.SOF2, options, data.Length);
                     break;
                 case >= 0xC3 and <= 0xCF when marker != JpegMarkers.DHT:
                     throw new ImageFormatException($"JPEG: unsupported {JpegMarkers.Describe(marker)} encoding; only baseline and progressive Huffman are supported");
@@ -110,7 +113,7 @@ internal static class JpegDecoder
         return new JpegResult(Render(frame, cs), orientation);
     }
 
-    private static JpegFrame ParseFrame(ReadOnlySpan<byte> s, bool progressive, ImageDecodeOptions options)
+    private static JpegFrame ParseFrame(ReadOnlySpan<byte> s, bool progressive, ImageDecodeOptions options, int fileLength)
     {
         if (s.Length < 6) throw new ImageFormatException("JPEG: SOF segment too short");
         if (s[0] != 8) throw new ImageFormatException($"JPEG: {s[0]}-bit sample precision is not supported (8-bit only)");
@@ -132,6 +135,14 @@ internal static class JpegDecoder
         }
         var frame = new JpegFrame { Width = width, Height = height, Progressive = progressive, Components = comps };
         frame.ComputeGeometry();
+
+        // Every block of every component starts with a DC Huffman code (baseline, or the first
+        // progressive DC scan), at least 1 bit each. A file with fewer than blocks / 8 bytes cannot
+        // hold the image it declares: refuse it before allocating, which bounds all later work by
+        // the input size (a 600-byte file must not make us decode 100 megapixels of filler).
+        long blocks = comps.Sum(c => (long)c.BlocksPerLine * c.BlocksPerColumn);
+        if (blocks > 8L * fileLength)
+            throw new ImageFormatException($"JPEG: {width}x{height} needs at least {blocks / 8} bytes of entropy-coded data, the file has {fileLength}");
         foreach (var c in comps)
         {
             // libjpeg (jdmaster.c) refuses non-integral upsampling ratios; refuse them before allocating.

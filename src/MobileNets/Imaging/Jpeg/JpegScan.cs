@@ -57,6 +57,15 @@ internal static class JpegScanDecoder
                 }
                 untilRestart--;
             }
+            if (reader.Insufficient)
+            {
+                // Out of data: the rest of this restart interval stays as it is. Jump to the next
+                // interval (or stop) instead of visiting every remaining MCU.
+                if (restartInterval == 0) break;
+                m += untilRestart;
+                untilRestart = 0;
+                continue;
+            }
             if (single)
             {
                 int bx = (int)(m % first.BlocksPerLine), by = (int)(m / first.BlocksPerLine);
