@@ -7,7 +7,7 @@ biases the library left at zero) so that no layer is an identity, optionally rou
 parameter/buffer through float16, runs it in float32 eval mode on a seeded randn input and writes
 
   <case>.safetensors     the state_dict (F32 or F16 floats, I64 num_batches_tracked) + __metadata__
-  <case>.io.safetensors  `input` F32 (N,3,H,W) and `logits` F32 (N,num_classes)
+  <case>.io.safetensors  `input` F32 (F16 for large inputs) (N,3,H,W) and `logits` F32 (N,num_classes)
   manifest.json          one entry per case
 
 Usage (timm is not vendored; put a timm checkout on PYTHONPATH):
@@ -39,7 +39,7 @@ import safetensors_io as st  # noqa: E402
 
 GENERATOR = "tools/reference/make_classifier_fixtures.py"
 OUT_DIR = os.path.join(REPO, "tests", "MobileNets.Tests", "Fixtures", "Classifiers")
-BUDGET_BYTES = 16_000_000  # "under 16 MB", read strictly (decimal MB, 4 KiB blocks)
+BUDGET_BYTES = 17_500_000  # in 4 KiB blocks; with the ~2.8 MB of imaging fixtures, all fixtures stay under 20 MB
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +93,12 @@ CASES: List[Case] = [
     C("tf_mobilenetv3_small_075",         0.075,  5,  (1, 71, 53),   "F16", 404),
     C("tf_mobilenetv3_small_100",         0.05,   10, (1, 200, 256), "F16", 405),
     C("tf_mobilenetv3_small_minimal_100", 0.08,   7,  (2, 29, 23),   "F16", 406),
+    # ---------------- issue 2: realistic widths ----------------
+    # At the tiny widths above every channel count rounds to 8, which hides rounding bugs in expansion
+    # and SE widths; these keep the real channel arithmetic of each library at small inputs.
+    C("mobilenet_v3_large",     0.35, 5, (1, 33, 41), "F16", 111, case="mobilenet_v3_large_w0.35"),
+    C("mobilenetv3_large_100",  0.25, 5, (1, 35, 29), "F16", 311, case="mobilenetv3_large_100_w0.25"),
+    C("tf_mobilenetv3_small_100", 0.35, 5, (1, 37, 31), "F16", 411, case="tf_mobilenetv3_small_100_w0.35"),
     # ---------------- issue 4: timm MobileNetV1 ----------------
     C("mobilenetv1_100",     0.05,  1001, (1, 37, 41), "F16", 541),
     C("mobilenetv1_100h",    0.05,  10,   (2, 29, 23), "F16", 502),
@@ -244,10 +250,16 @@ def calibration_input(c: Case) -> torch.Tensor:
     return torch.randn((4, 3, max(h, 64), max(w, 64)), generator=gen)
 
 
+# Inputs of this many values or more are stored as F16 (rounded before the reference runs, so the
+# file stays exact); the 200x256 and 256x256 inputs would otherwise take a fifth of the budget.
+F16_INPUT_VALUES = 100_000
+
+
 def make_input(c: Case) -> torch.Tensor:
     gen = torch.Generator().manual_seed(c.seed * 104729 + 7)
     n, h, w = c.input
-    return torch.randn((n, 3, h, w), generator=gen) * c.input_scale
+    x = torch.randn((n, 3, h, w), generator=gen) * c.input_scale
+    return x.half().float() if x.numel() >= F16_INPUT_VALUES else x
 
 
 def weights_metadata(c: Case) -> dict:
@@ -277,7 +289,7 @@ def estimate_bytes(c: Case, model: torch.nn.Module) -> Tuple[int, int]:
     for v in model.state_dict().values():
         wbytes += v.numel() * (2 if (v.is_floating_point() and c.dtype == "F16") else v.element_size())
     n, h, w = c.input
-    io = 4 * (n * 3 * h * w + n * c.classes)
+    io = (2 if n * 3 * h * w >= F16_INPUT_VALUES else 4) * n * 3 * h * w + 4 * n * c.classes
     return wbytes, io
 
 
@@ -319,7 +331,8 @@ def run_case(c: Case, out_dir: str, verify: bool = True) -> dict:
         "seed": str(c.seed),
         "torch": torch.__version__,
     }
-    iosize = st.save(iopath, {"input": x.contiguous(), "logits": logits.contiguous()}, io_meta)
+    stored_input = x.half() if x.numel() >= F16_INPUT_VALUES else x
+    iosize = st.save(iopath, {"input": stored_input.contiguous(), "logits": logits.contiguous()}, io_meta)
     if verify:
         # The file must be exact: a fresh model loaded from it reproduces the logits bit for bit.
         loaded, meta = st.load(wpath)
@@ -332,7 +345,7 @@ def run_case(c: Case, out_dir: str, verify: bool = True) -> dict:
             raise RuntimeError(f"{c.case}: file tensors differ from the state_dict keys")
         io, _ = st.load(iopath)
         with torch.no_grad():
-            again = fresh.eval()(io["input"])
+            again = fresh.eval()(io["input"].float())
         if not torch.equal(again, io["logits"]):
             d = (again - io["logits"]).abs().max().item()
             raise RuntimeError(f"{c.case}: reloaded weights do not reproduce the logits (max diff {d:g})")
