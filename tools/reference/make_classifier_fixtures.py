@@ -3,8 +3,11 @@
 
 For every case: builds the torchvision/timm model (tools/reference/mobilenet_zoo.py) at a small
 width with seeded random weights, randomizes every BatchNorm (and layer-scale gammas, SE biases and
-biases the library left at zero) so that no layer is an identity, optionally rounds every float
-parameter/buffer through float16, runs it in float32 eval mode on a seeded randn input and writes
+biases the library left at zero) so that no layer is an identity, expresses the BatchNorm running
+statistics in units of the activations (calibrate_(), see DEVELOPERS.md), optionally rounds every
+float parameter/buffer through float16, runs it in float32 eval mode on a seeded randn input and
+checks the result (finite, max|logit| > 1e-3, input-dependent, float32 within 1e-5 of float64)
+before writing
 
   <case>.safetensors     the state_dict (F32 or F16 floats, I64 num_batches_tracked) + __metadata__
   <case>.io.safetensors  `input` F32 (F16 for large inputs) (N,3,H,W) and `logits` F32 (N,num_classes)
@@ -59,11 +62,13 @@ def C(arch, width, classes, input, dtype, seed, case=None, **kw):
 
 
 # fmt: off
-# Budget: everything in the folder < 16 MiB. The 1280-wide heads of the timm/MNASNet models do not
-# shrink with the width, so most cases use very small widths (0.03-0.15) and F16 weights; a few tiny
-# models keep F32 weights so that both storage types are exercised. Inputs: 200x256 (non-square)
-# once per family, 256x256 for MobileNetV4 hybrid-medium (MQA at a realistic token count), odd sizes
-# elsewhere (they exercise the asymmetric 'same' padding of the tf_ models), batch 2 in several cases.
+# Budget: everything in the folder < 16 MB. The 1280-wide heads of the timm/MNASNet models do not
+# shrink with the width, so most cases use very small widths (0.01-0.25) and F16 weights; a few tiny
+# models keep F32 weights so that both storage types are exercised. Inputs: 200x256 (non-square) once
+# per family (torchvision V2/V3, timm V2, timm V3, timm tf_ V3), 256x256 for MobileNetV4
+# hybrid-medium (MQA at a realistic token count), small odd sizes elsewhere (they exercise the
+# asymmetric 'same' padding of the tf_ models), batch 2 in several cases. Seeds were chosen so that
+# every case passes run_case()'s checks.
 CASES: List[Case] = [
     # ---------------- issue 2: torchvision MobileNetV2 / V3 ----------------
     C("mobilenet_v2",        0.05, 10, (1, 200, 256), "F16", 101),
@@ -102,7 +107,7 @@ CASES: List[Case] = [
     # ---------------- issue 4: timm MobileNetV1 ----------------
     C("mobilenetv1_100",     0.05,  1001, (1, 37, 41), "F16", 541),
     C("mobilenetv1_100h",    0.05,  10,   (2, 29, 23), "F16", 502),
-    C("mobilenetv1_125",     0.05,  7,    (1, 45, 45), "F32", 513),
+    C("mobilenetv1_125",     0.075, 7,    (1, 45, 45), "F32", 523),
     # ---------------- issue 4: timm MobileNetV4 ----------------
     C("mobilenetv4_conv_small",        0.05, 10, (1, 45, 45),   "F16", 601),
     C("mobilenetv4_conv_small_035",    0.035, 7, (1, 37, 41),   "F16", 602),
