@@ -40,8 +40,8 @@ internal static class ArchitectureRegistry
     static void Add(ArchitectureInfo info) => ById.Add(info.Id, info);
 
     /// <summary>Registers a timm id whose generator config depends on the width.</summary>
-    internal static void Timm(string id, double defaultWidth, Func<double, TimmModelConfig> config, int inputSize = 224) =>
-        Add(new(id, WeightLibrary.Timm, defaultWidth, inputSize, "classifier.weight",
+    internal static void Timm(string id, double defaultWidth, Func<double, TimmModelConfig> config) =>
+        Add(new(id, WeightLibrary.Timm, defaultWidth, TimmPretrainedConfigs.DefaultInputSize(id, 224), "classifier.weight",
             (w, n) => TimmBuilder.Build(id, config(w), w, n)));
 
     public static IReadOnlyCollection<ArchitectureInfo> All => ById.Values;

@@ -12,18 +12,13 @@ namespace MobileNets.Classification;
 /// </summary>
 internal static class PretrainedTransforms
 {
-    static readonly Lazy<JsonDocument> Timm = new(() => JsonDocument.Parse(EmbeddedResources.Open("timm_pretrained.json")));
-
     public static EvalTransform For(ArchitectureInfo arch, IReadOnlyDictionary<string, string> metadata)
     {
         if (metadata.TryGetValue("preprocessing", out var json)) return FromMetadata(json);
         if (arch.Library == WeightLibrary.Torchvision) return EvalTransform.Torchvision;
-        if (!Timm.Value.RootElement.TryGetProperty(arch.Id, out var entry))
-            return EvalTransform.Timm(arch.DefaultInputSize, 0.875, ResizeInterpolation.Bicubic, EvalTransform.ImageNetMean, EvalTransform.ImageNetStd);
-        var cfg = entry;
-        if (metadata.TryGetValue("pretrained_tag", out var tag) && entry.GetProperty("tags").TryGetProperty(tag, out var tagged))
-            cfg = tagged;
-        return FromTimmConfig(cfg);
+        return TimmPretrainedConfigs.TryGet(arch.Id, metadata.GetValueOrDefault("pretrained_tag"), out var cfg)
+            ? FromTimmConfig(cfg)
+            : EvalTransform.Timm(arch.DefaultInputSize, 0.875, ResizeInterpolation.Bicubic, EvalTransform.ImageNetMean, EvalTransform.ImageNetStd);
     }
 
     public static EvalTransform FromTimmConfig(JsonElement cfg)

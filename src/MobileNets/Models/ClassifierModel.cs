@@ -70,17 +70,16 @@ internal sealed class ClassifierModel
     }
 
     /// <summary>
-    /// Tries the default width first, then widths in steps of 0.05 (and the published odd ones)
-    /// nearest first; the first whose every tensor shape matches wins.
+    /// Tries the default width, then the published ones, then a 0.0025 grid up to 4 nearest the
+    /// default first: finer than any rounding window of make_divisible(8) on these channel counts,
+    /// so every width that gives distinct shapes has a representative. The first width whose every
+    /// tensor shape matches wins (widths with identical shapes give identical networks).
     /// </summary>
     static NetworkSpec InferWidth(ArchitectureInfo arch, int classes, IWeightSource source)
     {
-        var candidates = Enumerable.Range(1, 80).Select(i => Math.Round(i * 0.05, 2))
-            .Concat([0.35, 0.75, 1.1, 1.2, 1.3, 1.4, 1.5, 0.875, 0.125, 0.625, 0.375])
-            .Append(arch.DefaultWidth)
-            .Distinct()
-            .OrderBy(x => Math.Abs(x - arch.DefaultWidth)).ThenBy(x => x);
-        foreach (var w in candidates)
+        double[] published = [0.25, 0.35, 0.5, 0.75, 1.0, 1.1, 1.2, 1.25, 1.3, 1.4, 1.5, 2.0];
+        var grid = Enumerable.Range(1, 1600).Select(i => Math.Round(i * 0.0025, 4)).OrderBy(x => Math.Abs(x - arch.DefaultWidth)).ThenBy(x => x);
+        foreach (var w in published.Prepend(arch.DefaultWidth).Concat(grid).Distinct())
         {
             NetworkSpec spec;
             try { spec = arch.Build(w, classes); }
