@@ -26,7 +26,7 @@ internal static class BenchCommand
         int classes = a.Int("classes", 1, 100_000) ?? 1000;
 
         using var weights = new RandomWeights(arch.Build(width, classes));
-        var model = ClassifierModel.Load(weights, arch.Id, width);
+        var model = ClassifierModel.Load(weights, arch.Id, width, threads: threads);
         var input = new float[batch * 3 * size * size];
         var rng = new Random(1);
         for (int i = 0; i < input.Length; i++) input[i] = (float)(rng.NextDouble() * 4 - 2);
@@ -43,6 +43,7 @@ internal static class BenchCommand
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             allocated += GC.GetTotalAllocatedBytes(precise: true) - before;
         }
+        model.Network.Dispose();
         Array.Sort(times);
         double median = times[iterations / 2], p90 = times[Math.Min(iterations - 1, (int)(iterations * 0.9))], min = times[0];
         long perRun = allocated / iterations;

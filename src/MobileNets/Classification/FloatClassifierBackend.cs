@@ -36,5 +36,5 @@ internal sealed class FloatClassifierBackend(ClassifierModel model) : IClassifie
         return logits;
     }
 
-    public void Dispose() { }
+    public void Dispose() => model.Network.Dispose();
 }

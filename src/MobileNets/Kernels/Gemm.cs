@@ -13,7 +13,9 @@ internal static class Gemm
 {
     const int TileRows = 6;
 
-    public static void Run(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, Activation act, ReadOnlySpan<float> residual = default)
+    /// <remarks>Only output column panels [panelStart, panelEnd) are computed: threads split narrow GEMMs by columns.</remarks>
+    public static void Run(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, Activation act,
+        ReadOnlySpan<float> residual = default, int panelStart = 0, int panelEnd = int.MaxValue)
     {
         if (m == 0) return;
         if (!Activations.IsFusable(act)) throw new ArgumentException($"{act} is not fused in kernels", nameof(act));
@@ -21,27 +23,27 @@ internal static class Gemm
         if (!residual.IsEmpty && (long)(m - 1) * ldc + b.N > residual.Length) throw new ArgumentException("residual too small");
         switch (b.Width)
         {
-            case SimdWidth.V512: Dispatch<Simd512, Vector512<float>>(b, a, m, lda, c, ldc, act, residual); break;
-            case SimdWidth.V256: Dispatch<Simd256, Vector256<float>>(b, a, m, lda, c, ldc, act, residual); break;
-            case SimdWidth.V128: Dispatch<Simd128, Vector128<float>>(b, a, m, lda, c, ldc, act, residual); break;
-            default: ScalarGemm(b, a, m, lda, c, ldc, act, residual); break;
+            case SimdWidth.V512: Dispatch<Simd512, Vector512<float>>(b, a, m, lda, c, ldc, act, residual, panelStart, Math.Min(panelEnd, b.Panels)); break;
+            case SimdWidth.V256: Dispatch<Simd256, Vector256<float>>(b, a, m, lda, c, ldc, act, residual, panelStart, Math.Min(panelEnd, b.Panels)); break;
+            case SimdWidth.V128: Dispatch<Simd128, Vector128<float>>(b, a, m, lda, c, ldc, act, residual, panelStart, Math.Min(panelEnd, b.Panels)); break;
+            default: ScalarGemm(b, a, m, lda, c, ldc, act, residual, panelStart, Math.Min(panelEnd, b.Panels)); break;
         }
     }
 
-    static void Dispatch<TS, TV>(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, Activation act, ReadOnlySpan<float> r)
+    static void Dispatch<TS, TV>(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, Activation act, ReadOnlySpan<float> r, int p0, int p1)
         where TS : ISimd<TV> where TV : struct
     {
         switch (act)
         {
-            case Activation.None: Run<TS, TV, IdentityOp>(b, a, m, lda, c, ldc, r); break;
-            case Activation.ReLU: Run<TS, TV, ReluOp>(b, a, m, lda, c, ldc, r); break;
-            case Activation.ReLU6: Run<TS, TV, Relu6Op>(b, a, m, lda, c, ldc, r); break;
-            case Activation.HardSwish: Run<TS, TV, HardSwishOp>(b, a, m, lda, c, ldc, r); break;
-            case Activation.HardSigmoid: Run<TS, TV, HardSigmoidOp>(b, a, m, lda, c, ldc, r); break;
+            case Activation.None: Run<TS, TV, IdentityOp>(b, a, m, lda, c, ldc, r, p0, p1); break;
+            case Activation.ReLU: Run<TS, TV, ReluOp>(b, a, m, lda, c, ldc, r, p0, p1); break;
+            case Activation.ReLU6: Run<TS, TV, Relu6Op>(b, a, m, lda, c, ldc, r, p0, p1); break;
+            case Activation.HardSwish: Run<TS, TV, HardSwishOp>(b, a, m, lda, c, ldc, r, p0, p1); break;
+            case Activation.HardSigmoid: Run<TS, TV, HardSigmoidOp>(b, a, m, lda, c, ldc, r, p0, p1); break;
         }
     }
 
-    static void Run<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, ReadOnlySpan<float> r)
+    static void Run<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, ReadOnlySpan<float> r, int panelStart, int panelEnd)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         int lanes = TS.Lanes, nr = b.PanelWidth, k = b.K, n = b.N;
@@ -54,7 +56,7 @@ internal static class Gemm
         for (int row = 0; row < m; row += TileRows)
         {
             int rows = Math.Min(TileRows, m - row);
-            for (int p = 0; p < b.Panels; p++)
+            for (int p = panelStart; p < panelEnd; p++)
             {
                 int col = p * nr, valid = Math.Min(nr, n - col);
                 ref float bp = ref b.Data[p * k * nr];
@@ -141,11 +143,11 @@ internal static class Gemm
     }
 
     /// <summary>Portable path when no vector width is accelerated.</summary>
-    static void ScalarGemm(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, Activation act, ReadOnlySpan<float> r)
+    static void ScalarGemm(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, Activation act, ReadOnlySpan<float> r, int panelStart, int panelEnd)
     {
         int nr = b.PanelWidth;
         for (int row = 0; row < m; row++)
-            for (int col = 0; col < b.N; col++)
+            for (int col = panelStart * nr; col < Math.Min(b.N, panelEnd * nr); col++)
             {
                 int p = col / nr, j = col % nr;
                 float acc = b.Bias[col];

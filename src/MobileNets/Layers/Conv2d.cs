@@ -79,27 +79,29 @@ internal sealed class Conv2d : ILayer
         Forward(x, shape, y, default, scratch);
 
     /// <summary>Convolution, activation, then <paramref name="residual"/> added when given.</summary>
-    public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    public unsafe void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
     {
         if (shape.Channels != _in) throw new InvalidOperationException($"convolution expects {_in} channels, got {shape.Channels}");
         var g = Geometry(shape);
         int outSize = g.OutHeight * g.OutWidth * _out;
+        if (x.Length < shape.Size || y.Length < outSize || (!residual.IsEmpty && residual.Length < outSize))
+            throw new ArgumentException("convolution buffers too small");
         bool fused = Activations.IsFusable(_act);
-        var kernelAct = fused ? _act : Activation.None;
-        var kernelResidual = fused ? residual : default;
-        switch (_kind)
+        int tasks = TaskCount(shape, g, scratch.Threads);
+        int mark = scratch.Mark;
+        int bandLength = _kind == Kind.General ? Band(g) * _kernel * _kernel * (_in / _groups) : 0;
+        var im2col = scratch.Take(bandLength * tasks);
+        fixed (float* px = x, py = y, pr = residual, pb = im2col)
         {
-            case Kind.Depthwise:
-                if (!kernelResidual.IsEmpty) throw new InvalidOperationException("depthwise convolutions take no residual");
-                DepthwiseConv.Run(_depthwise!, x, shape, y, g, kernelAct);
-                break;
-            case Kind.Pointwise:
-                Gemm.Run(_gemm![0], x, shape.Pixels, _in, y, _out, kernelAct, kernelResidual);
-                break;
-            default:
-                RunIm2Col(x, shape, y, g, kernelAct, kernelResidual, scratch);
-                break;
+            var job = scratch.ConvJob;
+            job.Conv = this; job.X = px; job.Shape = shape; job.Y = py; job.Geometry = g; job.Tasks = tasks;
+            job.Act = fused ? _act : Activation.None;
+            job.Residual = fused ? pr : null;
+            job.Im2Col = pb; job.Im2ColLength = bandLength;
+            scratch.Run(job, tasks);
+            job.Conv = null;
         }
+        scratch.Release(mark);
         if (!fused)
         {
             Activations.ApplyInPlace(_act, y[..outSize]);
@@ -107,23 +109,101 @@ internal sealed class Conv2d : ILayer
         }
     }
 
-    void RunIm2Col(ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, Activation act, ReadOnlySpan<float> residual, Scratch scratch)
+    /// <summary>Few tasks for small layers: a hand-off costs about as much as 10k multiply-adds.</summary>
+    int TaskCount(FeatureShape s, ConvGeometry g, int threads)
+    {
+        if (threads <= 1) return 1;
+        long macs = (long)g.OutHeight * g.OutWidth * _out * (_in / _groups) * _kernel * _kernel;
+        return macs < 20_000 ? 1 : threads;
+    }
+
+    /// <summary>Output pixels gathered per im2col band: bounded scratch, rows still hot in cache for the GEMM.</summary>
+    int Band(ConvGeometry g)
+    {
+        int rowLength = _kernel * _kernel * (_in / _groups);
+        int pixels = g.OutHeight * g.OutWidth;
+        return Math.Max(6, Math.Min(pixels, (1 << 15) / Math.Max(rowLength, 1) / 6 * 6));
+    }
+
+    /// <summary>One task's share: rows of output pixels, or column panels when there are too few rows.</summary>
+    internal unsafe void ExecuteTask(ConvJob job, int task)
+    {
+        var g = job.Geometry;
+        var s = job.Shape;
+        int pixels = g.OutHeight * g.OutWidth;
+        int outSize = pixels * _out;
+        var y = new Span<float>(job.Y, outSize);
+        var residual = job.Residual == null ? default : new ReadOnlySpan<float>(job.Residual, outSize);
+        switch (_kind)
+        {
+            case Kind.Depthwise:
+            {
+                var (r0, r1) = Split(g.OutHeight, job.Tasks, task, 1);
+                DepthwiseConv.Run(_depthwise!, new ReadOnlySpan<float>(job.X, s.Size), s, y, g, job.Act, r0, r1);
+                break;
+            }
+            case Kind.Pointwise:
+            {
+                var gemm = _gemm![0];
+                if (pixels >= 6 * job.Tasks * 4 || gemm.Panels < job.Tasks)
+                {
+                    var (p0, p1) = Split(pixels, job.Tasks, task, 6);
+                    if (p1 <= p0) return;
+                    Gemm.Run(gemm, new ReadOnlySpan<float>(job.X + (long)p0 * _in, (p1 - p0) * _in), p1 - p0, _in,
+                        y.Slice(p0 * _out), _out, job.Act, residual.IsEmpty ? default : residual.Slice(p0 * _out));
+                }
+                else
+                {
+                    var (c0, c1) = Split(gemm.Panels, job.Tasks, task, 1);
+                    Gemm.Run(gemm, new ReadOnlySpan<float>(job.X, s.Size), pixels, _in, y, _out, job.Act, residual, c0, c1);
+                }
+                break;
+            }
+            default:
+            {
+                var (p0, p1) = Split(pixels, job.Tasks, task, 6);
+                var rows = new Span<float>(job.Im2Col + (long)task * job.Im2ColLength, job.Im2ColLength);
+                RunIm2Col(new ReadOnlySpan<float>(job.X, s.Size), s, y, g, job.Act, residual, rows, p0, p1);
+                break;
+            }
+        }
+    }
+
+    /// <summary>Contiguous share <paramref name="task"/> of <paramref name="count"/> items, in multiples of <paramref name="grain"/>.</summary>
+    static (int Start, int End) Split(int count, int tasks, int task, int grain)
+    {
+        int chunks = (count + grain - 1) / grain;
+        int per = (chunks + tasks - 1) / tasks;
+        int start = Math.Min(count, task * per * grain), end = Math.Min(count, (task + 1) * per * grain);
+        return (start, end);
+    }
+
+    void RunIm2Col(ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, Activation act, ReadOnlySpan<float> residual,
+        Span<float> rows, int pixelStart, int pixelEnd)
     {
         int inG = _in / _groups, outG = _out / _groups, rowLength = _kernel * _kernel * inG;
-        int pixels = g.OutHeight * g.OutWidth;
-        // Gather a band of output pixels at a time: bounded scratch, rows still hot in cache for the GEMM.
-        int band = Math.Max(6, Math.Min(pixels, (1 << 15) / Math.Max(rowLength, 1) / 6 * 6));
-        int mark = scratch.Mark;
-        var rows = scratch.Take(band * rowLength);
+        int band = rows.Length / rowLength;
         for (int group = 0; group < _groups; group++)
-            for (int p0 = 0; p0 < pixels; p0 += band)
+            for (int p0 = pixelStart; p0 < pixelEnd; p0 += band)
             {
-                int count = Math.Min(band, pixels - p0);
+                int count = Math.Min(band, pixelEnd - p0);
                 Im2Col.Gather(x, s, g, group * inG, inG, p0, count, rows);
                 var yBand = y.Slice(p0 * _out + group * outG);
                 var rBand = residual.IsEmpty ? default : residual.Slice(p0 * _out + group * outG);
                 Gemm.Run(_gemm![group], rows, count, rowLength, yBand, _out, act, rBand);
             }
-        scratch.Release(mark);
     }
+}
+
+/// <summary>A convolution's parallel job, reused per inference (held by its <see cref="Scratch"/>): pointers into pinned buffers.</summary>
+internal sealed unsafe class ConvJob : Threading.IParallelWork
+{
+    public Conv2d? Conv;
+    public float* X, Y, Residual, Im2Col;
+    public int Im2ColLength, Tasks;
+    public FeatureShape Shape;
+    public ConvGeometry Geometry;
+    public Activation Act;
+
+    public void Execute(int index) => Conv!.ExecuteTask(this, index);
 }

@@ -7,7 +7,7 @@ namespace MobileNets.Layers;
 /// A bound network: layers run in order on one image's NHWC map. Inputs and outputs cross the
 /// boundary once in PyTorch's NCHW order. Thread-safe: each concurrent call takes its own scratch.
 /// </summary>
-internal sealed class Network
+internal sealed class Network : IDisposable
 {
     readonly IReadOnlyList<ILayer> _layers;
     readonly ConcurrentBag<Scratch> _scratches = new();
@@ -17,7 +17,10 @@ internal sealed class Network
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _layers = layers;
         Threads = threads;
+        _pool = threads > 1 ? new Threading.WorkerPool(threads) : null;
     }
+
+    readonly Threading.WorkerPool? _pool;
 
     /// <summary>The most threads one inference may use (1: only the caller's).</summary>
     public int Threads { get; }
@@ -59,7 +62,7 @@ internal sealed class Network
         var inShape = CheckInput(nchw, batch, height, width);
         var outputShape = OutputShape(inShape);
         if (output.Length != batch * outputShape.Size) throw new ArgumentException($"output must hold {batch * outputShape.Size} values");
-        var scratch = _scratches.TryTake(out var s) ? s : new Scratch();
+        var scratch = _scratches.TryTake(out var s) ? s : new Scratch(_pool);
         try
         {
             for (int n = 0; n < batch; n++)
@@ -91,4 +94,7 @@ internal sealed class Network
         Layout.HwcToChw(x[..shape.Size], outChw, shape);
         scratch.Release(mark);
     }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose() => _pool?.Dispose();
 }

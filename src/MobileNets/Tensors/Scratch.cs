@@ -7,6 +7,23 @@ namespace MobileNets.Tensors;
 /// </summary>
 internal sealed class Scratch
 {
+    readonly Threading.WorkerPool? _pool;
+
+    public Scratch(Threading.WorkerPool? pool = null) { _pool = pool; }
+
+    /// <summary>Threads a layer may split its work across.</summary>
+    public int Threads => _pool?.Threads ?? 1;
+
+    /// <summary>The convolution job object, reused by every convolution of this inference.</summary>
+    public Layers.ConvJob ConvJob { get; } = new();
+
+    /// <summary>Runs <paramref name="count"/> items on the pool (or inline).</summary>
+    public void Run(Threading.IParallelWork work, int count)
+    {
+        if (_pool == null || count <= 1) { for (int i = 0; i < count; i++) work.Execute(i); return; }
+        _pool.Run(work, count);
+    }
+
     float[] _arena = new float[1 << 16];
     int _top;
 

@@ -1,0 +1,114 @@
+namespace MobileNets.Threading;
+
+/// <summary>A unit of parallel work: item <c>index</c> of a job, run on some worker.</summary>
+internal interface IParallelWork
+{
+    void Execute(int index);
+}
+
+/// <summary>
+/// A persistent pool of worker threads for intra-op parallelism. <c>Parallel.For</c> costs several
+/// microseconds per dispatch, about 10% of a 3 ms model with ~110 operators; here each worker has
+/// its own start signal and the last one to finish signals the caller, both spinning briefly before
+/// blocking (so a loaded machine is not made worse by busy waiting). Items are assigned statically
+/// (item i runs on thread i mod Threads, the caller being thread 0): no shared claim counter, and
+/// results do not depend on timing. A pool of 1 thread runs everything on the caller. Concurrent
+/// callers do not queue: whoever finds the pool busy runs its job alone, so a shared model never
+/// deadlocks.
+/// </summary>
+internal sealed class WorkerPool : IDisposable
+{
+    const int SpinCount = 2000;
+
+    readonly Thread[] _workers;
+    readonly ManualResetEventSlim[] _start;
+    readonly ManualResetEventSlim _done = new(false, SpinCount);
+    readonly object _gate = new();
+    IParallelWork? _work;
+    int _count;
+    int _pending;
+    volatile bool _disposed;
+    Exception? _failure;
+
+    public int Threads { get; }
+
+    public WorkerPool(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        Threads = threads;
+        _workers = new Thread[threads - 1];
+        _start = new ManualResetEventSlim[threads - 1];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _start[i] = new ManualResetEventSlim(false, SpinCount);
+            int index = i + 1;
+            _workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"MobileNets worker {index}" };
+            _workers[i].Start();
+        }
+    }
+
+    /// <summary>Runs items 0..count-1 of <paramref name="work"/>, returning when all are done.</summary>
+    public void Run(IParallelWork work, int count)
+    {
+        if (count <= 0) return;
+        if (Threads == 1 || count == 1 || _disposed || !Monitor.TryEnter(_gate))
+        {
+            for (int i = 0; i < count; i++) work.Execute(i);
+            return;
+        }
+        try
+        {
+            int helpers = Math.Min(_workers.Length, count - 1);
+            _work = work;
+            _count = count;
+            _failure = null;
+            _done.Reset();
+            Volatile.Write(ref _pending, helpers);
+            for (int w = 0; w < helpers; w++) _start[w].Set();
+
+            Exception? callerFailure = null;
+            try
+            {
+                for (int i = 0; i < count; i += Threads) work.Execute(i);
+            }
+            catch (Exception e) { callerFailure = e; }
+
+            _done.Wait();
+            _work = null;
+            if (callerFailure != null) throw callerFailure;
+            if (_failure != null) throw new AggregateException("a worker failed", _failure);
+        }
+        finally { Monitor.Exit(_gate); }
+    }
+
+    void WorkerLoop(int index)
+    {
+        var start = _start[index - 1];
+        while (true)
+        {
+            start.Wait();
+            start.Reset();
+            if (_disposed) return;
+            try
+            {
+                var work = _work!;
+                for (int i = index; i < _count; i += Threads) work.Execute(i);
+            }
+            catch (Exception e) { Interlocked.CompareExchange(ref _failure, e, null); }
+            if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        lock (_gate)
+        {
+            _disposed = true;
+            foreach (var s in _start) s.Set();
+        }
+        foreach (var t in _workers) t.Join();
+        foreach (var s in _start) s.Dispose();
+        _done.Dispose();
+    }
+}
