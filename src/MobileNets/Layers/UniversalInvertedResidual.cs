@@ -17,20 +17,24 @@ internal sealed class UniversalInvertedResidual : ILayer
     readonly Conv2d _project;
     readonly Conv2d? _end;
     readonly bool _residual;
+    readonly Conv2d[] _steps;   // the convolutions present, in order
 
     public UniversalInvertedResidual(Conv2d? start, Conv2d expand, Conv2d? middle, Conv2d project, Conv2d? end, bool residual)
     {
         _start = start; _expand = expand; _middle = middle; _project = project; _end = end; _residual = residual;
+        _steps = new[] { start, expand, middle, project, end }.OfType<Conv2d>().ToArray();
     }
 
-    IEnumerable<Conv2d> Steps => new[] { _start, _expand, _middle, _project, _end }.OfType<Conv2d>();
-
-    public FeatureShape OutputShape(FeatureShape input) => Steps.Aggregate(input, (s, conv) => conv.OutputShape(s));
+    public FeatureShape OutputShape(FeatureShape input)
+    {
+        foreach (var conv in _steps) input = conv.OutputShape(input);
+        return input;
+    }
 
     public long MultiplyAccumulates(FeatureShape input)
     {
         long macs = 0;
-        foreach (var conv in Steps) { macs += conv.MultiplyAccumulates(input); input = conv.OutputShape(input); }
+        foreach (var conv in _steps) { macs += conv.MultiplyAccumulates(input); input = conv.OutputShape(input); }
         return macs;
     }
 
