@@ -35,9 +35,10 @@ internal static class ArchitectureRegistry
         Timm("tf_mobilenetv3_small_075", 0.75, w => TimmMobileNetV2V3.MobileNetV3(true, false, w, tf: true));
         Timm("tf_mobilenetv3_small_100", 1.0, w => TimmMobileNetV2V3.MobileNetV3(true, false, w, tf: true));
         Timm("tf_mobilenetv3_small_minimal_100", 1.0, w => TimmMobileNetV2V3.MobileNetV3(true, true, w, tf: true));
+        RegistrationsV1V4.Register();
     }
 
-    static void Add(ArchitectureInfo info) => ById.Add(info.Id, info);
+    internal static void Add(ArchitectureInfo info) => ById.Add(info.Id, info);
 
     /// <summary>Registers a timm id whose generator config depends on the width.</summary>
     internal static void Timm(string id, double defaultWidth, Func<double, TimmModelConfig> config) =>

@@ -93,6 +93,7 @@ internal static class Activations
             case Activation.ReLU: TensorPrimitives.Max(x, 0f, x); return;
             case Activation.ReLU6: TensorPrimitives.Clamp(x, 0f, 6f, x); return;
             case Activation.Sigmoid: TensorPrimitives.Sigmoid(x, x); return;
+            case Activation.GELU: Gelu.InPlace(x); return;
             case Activation.SiLU:
                 for (int i = 0; i < x.Length; i++) x[i] = x[i] / (1f + MathF.Exp(-x[i]));
                 return;

@@ -15,7 +15,8 @@ internal readonly record struct Padding(int Size, bool TfSame)
 /// A convolution with BatchNorm already folded into its weights and bias, followed by an activation.
 /// At construction it picks its kernel once: GEMM for 1x1 stride-1, the depthwise kernel when every
 /// group has one input and one output channel, im2col + GEMM otherwise. Linear layers are 1x1
-/// convolutions on a 1x1 map.
+/// convolutions on a 1x1 map. An anti-aliased convolution runs at stride 1 and hands its output
+/// to a fixed pool that takes the stride (<see cref="AntiAliasPool"/>).
 /// </summary>
 internal sealed class Conv2d : ILayer
 {
@@ -27,6 +28,7 @@ internal sealed class Conv2d : ILayer
     readonly Activation _act;
     readonly PackedGemmWeights[]? _gemm;     // one per group
     readonly PackedDepthwiseWeights? _depthwise;
+    readonly Conv2d? _antiAlias;
 
     public int InChannels => _in;
     public int OutChannels => _out;
@@ -34,8 +36,13 @@ internal sealed class Conv2d : ILayer
 
     /// <param name="weights">PyTorch order [out][in/groups][k][k].</param>
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int dilation, int groups, Padding padding,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Activation act, SimdWidth width)
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Activation act, SimdWidth width, AntiAlias antiAlias = AntiAlias.None)
     {
+        if (antiAlias != AntiAlias.None && stride > 1)
+        {
+            _antiAlias = AntiAliasPool.Create(antiAlias, outChannels, stride, width);
+            stride = 1;
+        }
         _in = inChannels; _out = outChannels; _kernel = kernel; _stride = stride; _dilation = dilation; _groups = groups;
         _padding = padding; _act = act;
         if (groups == inChannels && groups == outChannels && groups > 1)
@@ -63,16 +70,24 @@ internal sealed class Conv2d : ILayer
         ? ConvGeometry.TfSame(input, _kernel, _stride, _dilation)
         : ConvGeometry.Symmetric(input, _kernel, _stride, _dilation, _padding.Size);
 
-    public FeatureShape OutputShape(FeatureShape input)
+    /// <summary>The convolution's own output, before any anti-aliasing pool.</summary>
+    FeatureShape ConvolvedShape(FeatureShape input)
     {
         var g = Geometry(input);
         return new FeatureShape(g.OutHeight, g.OutWidth, _out);
     }
 
+    public FeatureShape OutputShape(FeatureShape input)
+    {
+        var o = ConvolvedShape(input);
+        return _antiAlias == null ? o : _antiAlias.OutputShape(o);
+    }
+
     public long MultiplyAccumulates(FeatureShape input)
     {
-        var o = OutputShape(input);
-        return (long)o.Size * (_in / _groups) * _kernel * _kernel;
+        var o = ConvolvedShape(input);
+        long macs = (long)o.Size * (_in / _groups) * _kernel * _kernel;
+        return _antiAlias == null ? macs : macs + _antiAlias.MultiplyAccumulates(o);
     }
 
     public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, Scratch scratch) =>
@@ -80,6 +95,22 @@ internal sealed class Conv2d : ILayer
 
     /// <summary>Convolution, activation, then <paramref name="residual"/> added when given.</summary>
     public unsafe void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    {
+        if (_antiAlias == null)
+        {
+            Convolve(x, shape, y, residual, scratch);
+            return;
+        }
+        if (!residual.IsEmpty) throw new InvalidOperationException("an anti-aliased (strided) convolution takes no residual");
+        int mark = scratch.Mark;
+        var full = ConvolvedShape(shape);
+        var convolved = scratch.Take(full.Size);
+        Convolve(x, shape, convolved, default, scratch);
+        _antiAlias.Forward(convolved, full, y, scratch);
+        scratch.Release(mark);
+    }
+
+    void Convolve(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
     {
         if (shape.Channels != _in) throw new InvalidOperationException($"convolution expects {_in} channels, got {shape.Channels}");
         var g = Geometry(shape);

@@ -28,24 +28,28 @@ internal sealed class WeightBinder
         yield return ($"{c.Name}.weight", c.WeightShape);
         if (c.Bias) yield return ($"{c.Name}.bias", [c.Out]);
         if (c.Norm != null)
-            foreach (var p in NormParameters.Concat(NormBuffers)) yield return ($"{c.Norm}.{p}", [c.Out]);
+            foreach (var t in ExpectedTensors(new NormSpec(c.Norm, c.Out))) yield return t;
+        if (c.Scale != null) yield return (c.Scale, [c.Out]);
     }
+
+    /// <summary>Every tensor a BatchNorm needs (its training counter <c>num_batches_tracked</c> is optional).</summary>
+    public static IEnumerable<(string Name, int[] Shape)> ExpectedTensors(NormSpec n) =>
+        NormParameters.Concat(NormBuffers).Select(p => ($"{n.Name}.{p}", new[] { n.Channels }));
 
     /// <summary>The first way the file does not fit the spec, or null when it fits (names and shapes only).</summary>
     public static string? FirstMismatch(NetworkSpec spec, IWeightSource source)
     {
         var expected = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var conv in spec.Convolutions())
+        var tensors = spec.Convolutions().SelectMany(ExpectedTensors).Concat(spec.Norms().SelectMany(ExpectedTensors));
+        var norms = spec.Convolutions().Select(c => c.Norm).OfType<string>().Concat(spec.Norms().Select(n => n.Name));
+        foreach (var (name, shape) in tensors)
         {
-            foreach (var (name, shape) in ExpectedTensors(conv))
-            {
-                expected.Add(name);
-                if (!source.TryGetShape(name, out var actual)) return $"tensor '{name}' is missing";
-                if (!actual.SequenceEqual(shape))
-                    return $"tensor '{name}' has shape [{string.Join(",", actual)}], expected [{string.Join(",", shape)}]";
-            }
-            if (conv.Norm != null) expected.Add($"{conv.Norm}.num_batches_tracked");
+            expected.Add(name);
+            if (!source.TryGetShape(name, out var actual)) return $"tensor '{name}' is missing";
+            if (!actual.SequenceEqual(shape))
+                return $"tensor '{name}' has shape [{string.Join(",", actual)}], expected [{string.Join(",", shape)}]";
         }
+        foreach (var norm in norms) expected.Add($"{norm}.num_batches_tracked");
         var unexpected = source.Names.FirstOrDefault(n => !expected.Contains(n));
         return unexpected == null ? null : $"unexpected tensor '{unexpected}'";
     }
@@ -71,30 +75,57 @@ internal sealed class WeightBinder
         ParameterCount += w.Length;
         float[] bias = c.Bias ? Read($"{c.Name}.bias", [c.Out]) : new float[c.Out];
         if (c.Bias) ParameterCount += c.Out;
-        if (c.Norm == null) return (w, bias);
+        if (c.Norm == null && c.Scale == null) return (w, bias);
 
-        var gamma = Read($"{c.Norm}.weight", [c.Out]);
-        var beta = Read($"{c.Norm}.bias", [c.Out]);
-        var mean = Read($"{c.Norm}.running_mean", [c.Out]);
-        var variance = Read($"{c.Norm}.running_var", [c.Out]);
-        ParameterCount += 2 * c.Out;
-        string tracked = $"{c.Norm}.num_batches_tracked";
-        if (_source.TryGetShape(tracked, out _)) _consumed.Add(tracked);   // a training counter, not used at inference
-
+        var (scale, shift) = c.Norm == null ? (Enumerable.Repeat(1.0, c.Out).ToArray(), new double[c.Out]) : ReadNormDouble(new NormSpec(c.Norm, c.Out, c.NormEps));
+        if (c.Scale != null)
+        {
+            // Layer scale multiplies the normalized output: exact to fold only where no activation follows.
+            if (c.Act != Activation.None) throw new InvalidOperationException($"{c.Name}: a layer scale after an activation cannot be folded");
+            var gamma = Read(c.Scale, [c.Out]);
+            ParameterCount += c.Out;
+            for (int o = 0; o < c.Out; o++) { scale[o] *= gamma[o]; shift[o] *= gamma[o]; }
+        }
         int perOut = w.Length / c.Out;
         for (int o = 0; o < c.Out; o++)
         {
-            double scale = gamma[o] / Math.Sqrt(variance[o] + c.NormEps);
-            for (int i = 0; i < perOut; i++) w[o * perOut + i] = (float)(w[o * perOut + i] * scale);
-            bias[o] = (float)((bias[o] - mean[o]) * scale + beta[o]);
+            for (int i = 0; i < perOut; i++) w[o * perOut + i] = (float)(w[o * perOut + i] * scale[o]);
+            bias[o] = (float)(bias[o] * scale[o] + shift[o]);
         }
         return (w, bias);
+    }
+
+    /// <summary>An inference BatchNorm as y = x * scale + shift per channel (computed in double).</summary>
+    (double[] Scale, double[] Shift) ReadNormDouble(NormSpec n)
+    {
+        var gamma = Read($"{n.Name}.weight", [n.Channels]);
+        var beta = Read($"{n.Name}.bias", [n.Channels]);
+        var mean = Read($"{n.Name}.running_mean", [n.Channels]);
+        var variance = Read($"{n.Name}.running_var", [n.Channels]);
+        ParameterCount += 2 * n.Channels;
+        string tracked = $"{n.Name}.num_batches_tracked";
+        if (_source.TryGetShape(tracked, out _)) _consumed.Add(tracked);   // a training counter, not used at inference
+        var scale = new double[n.Channels];
+        var shift = new double[n.Channels];
+        for (int c = 0; c < n.Channels; c++)
+        {
+            scale[c] = gamma[c] / Math.Sqrt(variance[c] + n.Eps);
+            shift[c] = beta[c] - mean[c] * scale[c];
+        }
+        return (scale, shift);
+    }
+
+    /// <summary>A standalone BatchNorm as float scale and shift.</summary>
+    public (float[] Scale, float[] Shift) ReadNorm(NormSpec n)
+    {
+        var (scale, shift) = ReadNormDouble(n);
+        return (scale.Select(v => (float)v).ToArray(), shift.Select(v => (float)v).ToArray());
     }
 
     public Conv2d Conv(ConvSpec c)
     {
         var (w, b) = ReadFolded(c);
-        return new Conv2d(c.In, c.Out, c.Kernel, c.Stride, c.Dilation, c.Groups, c.Padding, w, b, c.Act, _width);
+        return new Conv2d(c.In, c.Out, c.Kernel, c.Stride, c.Dilation, c.Groups, c.Padding, w, b, c.Act, _width, c.AntiAlias);
     }
 
     /// <summary>Fails naming the first tensor of the file that no layer consumed.</summary>
@@ -117,10 +148,22 @@ internal sealed class WeightBinder
                     ir.Depthwise == null ? null : Conv(ir.Depthwise),
                     ir.Se == null ? null : new SqueezeExcite(Conv(ir.Se.Reduce), Conv(ir.Se.Expand)),
                     Conv(ir.Project), ir.Residual),
+                UniversalInvertedResidualSpec u => new UniversalInvertedResidual(
+                    Optional(u.StartDepthwise), Conv(u.Expand), Optional(u.MiddleDepthwise), Conv(u.Project), Optional(u.EndDepthwise), u.Residual),
+                MobileAttentionSpec m => MobileAttention(m),
                 GlobalPoolSpec => new GlobalPool(),
                 _ => throw new NotSupportedException($"layer {layer.GetType().Name} has no binder"),
             });
         EnsureAllConsumed();
         return layers;
+    }
+
+    Conv2d? Optional(ConvSpec? c) => c == null ? null : Conv(c);
+
+    MobileAttention MobileAttention(MobileAttentionSpec m)
+    {
+        var (scale, shift) = ReadNorm(m.Norm);
+        return new MobileAttention(scale, shift, Conv(m.Query), Optional(m.KeyDownsample), Conv(m.Key),
+            Optional(m.ValueDownsample), Conv(m.Value), Conv(m.Output), m.Heads, m.KeyDim, m.ValueDim, m.Residual);
     }
 }

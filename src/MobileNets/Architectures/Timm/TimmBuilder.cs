@@ -9,7 +9,7 @@ namespace MobileNets.Architectures.Timm;
 /// Owns the width rounding, stage strides and skip rules; the block kinds it knows are the ones
 /// the MobileNet family uses.
 /// </summary>
-internal sealed class TimmBuilder
+internal sealed partial class TimmBuilder
 {
     readonly TimmModelConfig _config;
     readonly double _width;
@@ -24,9 +24,13 @@ internal sealed class TimmBuilder
     Padding Pad(int kernel, int stride, int dilation = 1) =>
         _config.TfSamePadding ? Padding.Same : Padding.Symmetric(((stride - 1) + dilation * (kernel - 1)) / 2);
 
-    ConvSpec Conv(string name, int inC, int outC, int kernel, string? norm, Activation act, int stride = 1, int groups = 1, bool bias = false) =>
-        new(name, inC, outC, kernel, Stride: stride, Groups: groups, Padding: Pad(kernel, stride), Bias: bias,
-            Norm: norm, NormEps: _config.BatchNormEps, Act: act);
+    /// <param name="antiAliased">A block convolution that timm builds with the model's aa_layer (anti-aliased when strided).</param>
+    ConvSpec Conv(string name, int inC, int outC, int kernel, string? norm, Activation act, int stride = 1, int groups = 1, bool bias = false, bool antiAliased = false)
+    {
+        var aa = antiAliased && stride > 1 ? _config.AntiAlias : AntiAlias.None;
+        return new(name, inC, outC, kernel, Stride: stride, Groups: groups, Padding: Pad(kernel, aa == AntiAlias.None ? stride : 1), Bias: bias,
+            Norm: norm, NormEps: _config.BatchNormEps, Act: act, AntiAlias: aa);
+    }
 
     NetworkSpec Build(string id, int numClasses)
     {
@@ -45,8 +49,13 @@ internal sealed class TimmBuilder
             }
 
         int features = c.NumFeatures;
-        if (c.ScaleNumFeatures && !c.FixFirstLast) features = Math.Max(features, Round(features));
-        if (c.Head == TimmHead.ConvThenPool)
+        if (c.ScaleNumFeatures && !c.FixFirstLast && features > 0) features = Math.Max(features, Round(features));
+        if (features == 0)
+        {
+            layers.Add(new GlobalPoolSpec());
+            features = inC;
+        }
+        else if (c.Head == TimmHead.ConvThenPool)
         {
             layers.Add(new ConvBlockSpec(Conv("conv_head", inC, features, 1, "bn2", c.Act)));
             layers.Add(new GlobalPoolSpec());
@@ -68,7 +77,7 @@ internal sealed class TimmBuilder
         {
             case "ds" or "dsa":
             {
-                var dw = Conv($"{name}.conv_dw", inC, inC, a.Kernel, $"{name}.bn1", act, stride, groups: inC);
+                var dw = Conv($"{name}.conv_dw", inC, inC, a.Kernel, $"{name}.bn1", act, stride, groups: inC, antiAliased: true);
                 var se = SqueezeExcite(name, a, inC, 1.0, act);
                 var pw = Conv($"{name}.conv_pw", inC, outC, a.EndKernel, $"{name}.bn2", a.Type == "dsa" ? act : Activation.None);
                 return new InvertedResidualSpec(null, dw, se, pw, stride == 1 && inC == outC && !a.NoSkip);
@@ -77,7 +86,7 @@ internal sealed class TimmBuilder
             {
                 int mid = Channels.MakeDivisible(inC * a.Expansion);
                 var pw = Conv($"{name}.conv_pw", inC, mid, a.StartKernel, $"{name}.bn1", act);
-                var dw = Conv($"{name}.conv_dw", mid, mid, a.Kernel, $"{name}.bn2", act, stride, groups: mid);
+                var dw = Conv($"{name}.conv_dw", mid, mid, a.Kernel, $"{name}.bn2", act, stride, groups: mid, antiAliased: true);
                 var se = SqueezeExcite(name, a, mid, a.Expansion, act);
                 var pwl = Conv($"{name}.conv_pwl", mid, outC, a.EndKernel, $"{name}.bn3", Activation.None);
                 return new InvertedResidualSpec(pw, dw, se, pwl, stride == 1 && inC == outC && !a.NoSkip);
@@ -85,13 +94,17 @@ internal sealed class TimmBuilder
             case "er":
             {
                 int mid = Channels.MakeDivisible((a.ForceInChannels > 0 ? Round(a.ForceInChannels) : inC) * a.Expansion);
-                var exp = Conv($"{name}.conv_exp", inC, mid, a.Kernel, $"{name}.bn1", act, stride);
+                var exp = Conv($"{name}.conv_exp", inC, mid, a.Kernel, $"{name}.bn1", act, stride, antiAliased: true);
                 var se = SqueezeExcite(name, a, mid, a.Expansion, act);
                 var pwl = Conv($"{name}.conv_pwl", mid, outC, a.EndKernel, $"{name}.bn2", Activation.None);
                 return new InvertedResidualSpec(exp, null, se, pwl, stride == 1 && inC == outC && !a.NoSkip);
             }
             case "cn":
-                return new ConvBlockSpec(Conv($"{name}.conv", inC, outC, a.Kernel, $"{name}.bn1", act, stride), a.ForceSkip && stride == 1 && inC == outC);
+                return new ConvBlockSpec(Conv($"{name}.conv", inC, outC, a.Kernel, $"{name}.bn1", act, stride, antiAliased: true), a.ForceSkip && stride == 1 && inC == outC);
+            case "uir":
+                return UniversalInvertedResidual(name, a, inC, outC, stride, act);
+            case "mqa":
+                return MobileAttention(name, a, inC, outC, stride);
             default:
                 throw new NotSupportedException($"timm block type '{a.Type}' is not supported");
         }

@@ -1,8 +1,13 @@
 using MobileNets.Kernels;
+using MobileNets.Layers;
 
 namespace MobileNets.Architectures.Timm;
 
-/// <summary>Where the head's 1x1 convolution sits: before pooling (timm EfficientNet, MobileNetV2) or after (MobileNetV3/V4).</summary>
+/// <summary>
+/// Where the head's 1x1 convolution sits: before pooling (timm EfficientNet, MobileNetV2) or after
+/// (MobileNetV3/V4). A <see cref="TimmModelConfig.NumFeatures"/> of 0 means no head convolution at all
+/// (timm EfficientNet with <c>num_features=0</c>, MobileNetV1 without <c>head_conv</c>).
+/// </summary>
 internal enum TimmHead { ConvThenPool, PoolThenConv }
 
 /// <summary>Squeeze-excitation as a timm generator configures it.</summary>
@@ -33,4 +38,8 @@ internal sealed record TimmModelConfig(
     bool ScaleNumFeatures = false,
     TimmSqueezeExcite? SqueezeExcite = null,
     double BatchNormEps = 1e-5,
-    bool TfSamePadding = false);
+    bool TfSamePadding = false,
+    // timm aa_layer: how strided block convolutions are anti-aliased.
+    AntiAlias AntiAlias = AntiAlias.None,
+    // timm layer_scale_init_value set: UIB and attention blocks carry layer_scale.gamma.
+    bool LayerScale = false);
