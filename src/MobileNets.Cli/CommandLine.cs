@@ -12,6 +12,7 @@ internal static class CommandLine
         ["infer"] = InferCommand.Run,
         ["info"] = InfoCommand.Run,
         ["bench"] = BenchCommand.Run,
+        ["pull"] = PullCommand.Run,
     };
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
