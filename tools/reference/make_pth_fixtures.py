@@ -5,7 +5,8 @@ Run with the Debian torch 1.13 / torchvision 0.14 (no network needed):
 
     /usr/bin/python3 tools/reference/make_pth_fixtures.py [OUT_DIR]
 
-What it writes (all seeded, so re-running reproduces the same bytes up to torch's zip timestamps):
+What it writes (all seeded; re-running reproduces the same tensors, though the legacy files'
+storage keys are memory addresses, so their bytes differ from run to run):
   mnv3s_f32.pth, mnv3s_f16.pth, mnv3s_legacy.pth  torchvision mobilenet_v3_small(width 0.2, 10 classes)
       with random weights and randomized BatchNorm, as the zip format (float32 and .half()) and the
       legacy pre-1.6 format (_use_new_zipfile_serialization=False)
@@ -202,6 +203,8 @@ def hostile_fixtures() -> None:
           zip_of({**tiny_entries, prefix + "data/0": tiny_entries[prefix + "data/0"][:8]}))
     # the tensor's size and offset reach past its storage
     write("hostile/view_past_storage.pth", with_pickle(pkl.replace(b"K\x04\x85", b"K\x09\x85")))
+    # a stride-0 view claiming 2**31-1 elements of a 4-element storage: reading it would allocate 8 GB
+    write("hostile/broadcast_bomb.pth", with_pickle(pkl.replace(b"K\x04\x85", b"J\xff\xff\xff\x7f\x85").replace(b"K\x01\x85", b"K\x00\x85")))
     # the legacy format with the exploit in its state-dict pickle
     legacy = io.BytesIO()
     for header in (0x1950A86A20F9469CFC6C, 1001, {"protocol_version": 1001, "little_endian": True,

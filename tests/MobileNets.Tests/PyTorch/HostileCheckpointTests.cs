@@ -22,6 +22,7 @@ public class HostileCheckpointTests
     [InlineData("storage_larger_than_entry.pth", "needs 16 bytes but its zip entry holds 8")]
     [InlineData("view_past_storage.pth", "reaches element 9 of a 4-element storage")]
     [InlineData("legacy_truncated_storage.pth", "runs past the end of the file")]
+    [InlineData("broadcast_bomb.pth", "has more elements than its 4-element storage allows")]
     public void HostileFileIsRefusedWithOneLine(string file, string reason)
     {
         var e = Assert.Throws<ModelFormatException>(() => PyTorchCheckpoint.Open(PyTorchFixtures.Hostile(file)));

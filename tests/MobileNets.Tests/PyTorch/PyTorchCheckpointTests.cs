@@ -104,6 +104,24 @@ public class PyTorchCheckpointTests
         foreach (var t in twin.Tensors) Assert.Equal(twin.ReadFloat32(t), pth.ReadFloat32(t.Name));
     }
 
+    /// <summary>
+    /// torch.save always writes a ZIP64 end record beside the classic one; saturating the classic
+    /// record's count, size and offset (as a file past 4 GB or 65535 entries would) must send the
+    /// reader to the ZIP64 record.
+    /// </summary>
+    [Fact]
+    public void Zip64EndRecordIsFollowedWhenTheClassicOneIsSaturated()
+    {
+        var bytes = File.ReadAllBytes(PyTorchFixtures.Path("wrapped.pth"));
+        int end = bytes.AsSpan().LastIndexOf("PK\u0005\u0006"u8);
+        Assert.True(end > 0);
+        bytes.AsSpan(end + 8, 4).Fill(0xff);    // entries on this disk, total entries
+        bytes.AsSpan(end + 12, 8).Fill(0xff);   // central directory size and offset
+        using var pth = PyTorchCheckpoint.Open(new MemoryStream(bytes), "zip64.pth");
+        using var twin = SafeTensorsFile.Open(PyTorchFixtures.Path("wrapped.safetensors"));
+        foreach (var t in twin.Tensors) Assert.Equal(twin.ReadFloat32(t), pth.ReadFloat32(t.Name));
+    }
+
     [Fact]
     public void WeightFilesOpensPthAndPtAsCheckpoints()
     {

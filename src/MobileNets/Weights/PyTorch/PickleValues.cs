@@ -46,16 +46,4 @@ internal sealed record TorchTensor(TorchStorage Storage, long Offset, int[] Shap
             return true;
         }
     }
-
-    /// <summary>One past the largest storage index the view touches (the offset when it is empty).</summary>
-    public long EndIndex
-    {
-        get
-        {
-            if (Shape.Any(d => d == 0)) return Offset;
-            long last = Offset;
-            for (int d = 0; d < Shape.Length; d++) last += (Shape[d] - 1) * Stride[d];
-            return last + 1;
-        }
-    }
 }

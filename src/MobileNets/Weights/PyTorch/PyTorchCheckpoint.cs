@@ -75,11 +75,20 @@ internal sealed class PyTorchCheckpoint : IWeightSource
         throw new ModelFormatException($"{source}: not a PyTorch checkpoint (neither a torch.save zip nor a legacy pickle)");
     }
 
+    /// <summary>A stride-0 (broadcast) view may have more elements than its storage, but not without bound.</summary>
+    const long MaxBroadcastElements = 1 << 24;
+
     /// <summary>The view must lie inside its storage, which the container already checked against the file.</summary>
     static void Validate(string name, TorchTensor t, string source)
     {
         if (!t.Storage.IsPlaced)
             throw new ModelFormatException($"{source}: tensor '{TorchGlobals.Printable(name)}' uses storage '{TorchGlobals.Printable(t.Storage.Key)}', which has no data");
+        long count;
+        try { count = t.Shape.Aggregate(1L, (a, d) => checked(a * d)); }
+        catch (OverflowException) { count = long.MaxValue; }
+        if (count > Math.Max(t.Storage.ElementCount, MaxBroadcastElements))
+            throw new ModelFormatException(
+                $"{source}: tensor '{TorchGlobals.Printable(name)}' of shape [{string.Join(",", t.Shape)}] has more elements than its {t.Storage.ElementCount}-element storage allows");
         long end;
         try { end = checked(EndIndex(t)); }
         catch (OverflowException) { end = long.MaxValue; }

@@ -252,9 +252,9 @@ internal sealed class RestrictedUnpickler
     string ReadLine()
     {
         var rest = _data.Span[_pos..];
-        int nl = rest.IndexOf((byte)'\n');
+        int nl = rest[..Math.Min(rest.Length, PickleLimits.MaxGlobalLine + 1)].IndexOf((byte)'\n');
+        if (nl < 0 && rest.Length > PickleLimits.MaxGlobalLine) Fail($"has a GLOBAL name longer than {PickleLimits.MaxGlobalLine} bytes");
         if (nl < 0) Truncated();
-        if (nl > PickleLimits.MaxGlobalLine) Fail($"has a GLOBAL name longer than {PickleLimits.MaxGlobalLine} bytes");
         _pos += nl + 1;
         return Utf8(rest[..nl]);
     }
