@@ -14,6 +14,7 @@ internal static class CommandLine
         ["bench"] = BenchCommand.Run,
         ["classify"] = ClassifyCommand.Run,
         ["preprocess"] = PreprocessCommand.Run,
+        ["pull"] = PullCommand.Run,
     };
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
@@ -66,6 +67,7 @@ internal static class CommandLine
           mobilenets infer --model W [--arch A] [--width X] --input IO.safetensors --output OUT.safetensors
           mobilenets classify IMAGE... [--model W] [--arch A] [--width X] [--top K] [--json]
           mobilenets preprocess IMAGE --arch A [--model W] --output OUT.safetensors
+          mobilenets pull NAME [--force]
           mobilenets info  --model W [--arch A] [--width X] [--json]
           mobilenets bench --arch A [--width X] [--input-size S] [--batch N] [--threads T] [--iterations K] [--warmup K] [--json]
         """;

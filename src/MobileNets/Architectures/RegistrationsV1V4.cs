@@ -17,15 +17,15 @@ internal static class RegistrationsV1V4
         ArchitectureRegistry.Timm("mobilenetv4_conv_small_035", 0.35, w => TimmMobileNetV4.Config(ConvSmall, w));
         ArchitectureRegistry.Timm("mobilenetv4_conv_small_050", 0.5, w => TimmMobileNetV4.Config(ConvSmall, w));
         ArchitectureRegistry.Timm("mobilenetv4_conv_small", 1.0, w => TimmMobileNetV4.Config(ConvSmall, w));
-        ArchitectureRegistry.Timm("mobilenetv4_conv_medium", 1.0, w => TimmMobileNetV4.Config(ConvMedium, w), 256);
-        ArchitectureRegistry.Timm("mobilenetv4_conv_large", 1.0, w => TimmMobileNetV4.Config(ConvLarge, w), 384);
-        ArchitectureRegistry.Timm("mobilenetv4_conv_blur_medium", 1.0, w => TimmMobileNetV4.Config(ConvMedium, w, AntiAlias.BlurZeroPad), 224);
-        ArchitectureRegistry.Timm("mobilenetv4_conv_aa_medium", 1.0, w => TimmMobileNetV4.Config(ConvMedium, w, AntiAlias.Average), 256);
-        ArchitectureRegistry.Timm("mobilenetv4_conv_aa_large", 1.0, w => TimmMobileNetV4.Config(ConvLarge, w, AntiAlias.Average), 448);
-        ArchitectureRegistry.Timm("mobilenetv4_hybrid_medium", 1.0, w => TimmMobileNetV4.Config(HybridMedium, w), 256);
+        ArchitectureRegistry.Timm("mobilenetv4_conv_medium", 1.0, w => TimmMobileNetV4.Config(ConvMedium, w));
+        ArchitectureRegistry.Timm("mobilenetv4_conv_large", 1.0, w => TimmMobileNetV4.Config(ConvLarge, w));
+        ArchitectureRegistry.Timm("mobilenetv4_conv_blur_medium", 1.0, w => TimmMobileNetV4.Config(ConvMedium, w, AntiAlias.BlurZeroPad));
+        ArchitectureRegistry.Timm("mobilenetv4_conv_aa_medium", 1.0, w => TimmMobileNetV4.Config(ConvMedium, w, AntiAlias.Average));
+        ArchitectureRegistry.Timm("mobilenetv4_conv_aa_large", 1.0, w => TimmMobileNetV4.Config(ConvLarge, w, AntiAlias.Average));
+        ArchitectureRegistry.Timm("mobilenetv4_hybrid_medium", 1.0, w => TimmMobileNetV4.Config(HybridMedium, w));
         ArchitectureRegistry.Timm("mobilenetv4_hybrid_medium_075", 0.75, w => TimmMobileNetV4.Config(HybridMedium, w));
-        ArchitectureRegistry.Timm("mobilenetv4_hybrid_large", 1.0, w => TimmMobileNetV4.Config(HybridLarge, w), 384);
-        ArchitectureRegistry.Timm("mobilenetv4_hybrid_large_075", 0.75, w => TimmMobileNetV4.Config(HybridLarge, w), 256);
+        ArchitectureRegistry.Timm("mobilenetv4_hybrid_large", 1.0, w => TimmMobileNetV4.Config(HybridLarge, w));
+        ArchitectureRegistry.Timm("mobilenetv4_hybrid_large_075", 0.75, w => TimmMobileNetV4.Config(HybridLarge, w));
 
         foreach (var (suffix, width) in new[] { ("050", 0.5), ("075", 0.75), ("100", 1.0), ("140", 1.4) })
         {

@@ -94,7 +94,7 @@ internal sealed class Conv2d : ILayer
         Forward(x, shape, y, default, scratch);
 
     /// <summary>Convolution, activation, then <paramref name="residual"/> added when given.</summary>
-    public unsafe void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
     {
         if (_antiAlias == null)
         {
@@ -110,7 +110,7 @@ internal sealed class Conv2d : ILayer
         scratch.Release(mark);
     }
 
-    void Convolve(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    unsafe void Convolve(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
     {
         if (shape.Channels != _in) throw new InvalidOperationException($"convolution expects {_in} channels, got {shape.Channels}");
         var g = Geometry(shape);

@@ -1,6 +1,6 @@
 namespace MobileNets.Weights;
 
-/// <summary>Opens a weight file by its content (safetensors today; other formats join here).</summary>
+/// <summary>Opens a weight file by its content (safetensors, PyTorch checkpoints; other formats join here).</summary>
 internal static class WeightFiles
 {
     public static IWeightSource Open(string path)
@@ -9,7 +9,8 @@ internal static class WeightFiles
         return ext switch
         {
             ".safetensors" or ".st" => new SafeTensorsWeightSource(SafeTensorsFile.Open(path)),
-            _ => throw new ModelFormatException($"{Path.GetFileName(path)}: unsupported weight file type '{ext}' (expected .safetensors)"),
+            ".pth" or ".pt" => PyTorch.PyTorchCheckpoint.Open(path),
+            _ => throw new ModelFormatException($"{Path.GetFileName(path)}: unsupported weight file type '{ext}' (expected .safetensors, .pth or .pt)"),
         };
     }
 }

@@ -1,0 +1,89 @@
+using System.Text.RegularExpressions;
+using MobileNets.Architectures;
+using MobileNets.Hub;
+
+namespace MobileNets.Tests.Hub;
+
+/// <summary>The catalog's data: names, URLs, pins and preprocessing against torchvision's and timm's sources.</summary>
+public partial class ModelCatalogTests
+{
+    [GeneratedRegex("^[0-9a-f]{64}$")] private static partial Regex Sha256Hex();
+    [GeneratedRegex("^[0-9a-f]{8}$")] private static partial Regex PrefixHex();
+
+    [Fact]
+    public void NamesAreUniqueAndUrlsAreHttps()
+    {
+        var names = ModelHub.Catalog.Select(e => e.Name.ToLowerInvariant()).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.All(ModelHub.Catalog, e => Assert.StartsWith("https://", e.Url));
+        Assert.All(ModelHub.Catalog, e => Assert.Contains(Path.GetExtension(e.FileName), new[] { ".safetensors", ".pth", ".tflite" }));
+    }
+
+    [Fact]
+    public void PinsAreWellFormed()
+    {
+        Assert.All(ModelHub.Catalog.Where(e => e.Sha256 != null), e => Assert.Matches(Sha256Hex(), e.Sha256!));
+        Assert.All(ModelHub.Catalog.Where(e => e.Sha256Prefix != null), e => Assert.Matches(PrefixHex(), e.Sha256Prefix!));
+        Assert.All(ModelHub.Catalog.Where(e => e.Sha256 != null), e => Assert.NotNull(e.Size));
+    }
+
+    [Fact]
+    public void TorchvisionEntriesFollowTheirWeightsEnums()
+    {
+        var v2 = ModelHub.Find("mobilenet_v3_large.IMAGENET1K_V2");
+        Assert.Equal("https://download.pytorch.org/models/mobilenet_v3_large-5c1a4163.pth", v2.Url);
+        Assert.Equal("5c1a4163", v2.Sha256Prefix);
+        Assert.Equal((232, 224, ImageInterpolation.Bilinear), (v2.Transform.ResizeSize, v2.Transform.CropSize, v2.Transform.Interpolation));
+        Assert.Equal(EvalTransform.ImageNetMean, v2.Transform.Mean);
+        Assert.Equal(256, ModelHub.Find("mobilenet_v2.IMAGENET1K_V1").Transform.ResizeSize);
+        Assert.Equal("mobilenet_v3_large.IMAGENET1K_V2", ModelHub.Find("mobilenet_v3_large").Name);
+        Assert.Equal("mobilenet_v3_small.IMAGENET1K_V1", ModelHub.Find("mobilenet_v3_small.DEFAULT").Name);
+        Assert.Equal("mobilenet_v3_large.IMAGENET1K_V2.pth", v2.FileName);
+    }
+
+    [Fact]
+    public void TimmEntriesFollowTheirPretrainedCfgs()
+    {
+        var ra = ModelHub.Find("mobilenetv3_large_100.ra_in1k");
+        Assert.Equal("https://huggingface.co/timm/mobilenetv3_large_100.ra_in1k/resolve/main/model.safetensors", ra.Url);
+        Assert.Equal((256, 224, ImageInterpolation.Bicubic), (ra.Transform.ResizeSize, ra.Transform.CropSize, ra.Transform.Interpolation));
+
+        // input_size 256, crop_pct 0.95, bicubic, Inception mean/std: resize floor(256 / 0.95) = 269
+        var v4 = ModelHub.Find("mobilenetv4_conv_small.e3600_r256_in1k");
+        Assert.Equal((269, 256, ImageInterpolation.Bicubic), (v4.Transform.ResizeSize, v4.Transform.CropSize, v4.Transform.Interpolation));
+        Assert.Equal([0.5f, 0.5f, 0.5f], v4.Transform.Std);
+
+        var tf = ModelHub.Find("tf_mobilenetv3_small_100.in1k");
+        Assert.Equal(ImageInterpolation.Bilinear, tf.Transform.Interpolation);
+        Assert.Equal("mobilenetv2_100.ra_in1k", ModelHub.Find("mobilenetv2_100").Name);
+    }
+
+    [Fact]
+    public void QuantizedTfliteEntriesArePinnedToACommit()
+    {
+        var q = ModelHub.Find("mobilenet_v2_1.0_224_quant");
+        Assert.Matches("/raw/[0-9a-f]{40}/mobilenet_v2_1.0_224_quant.tflite$", q.Url);
+        Assert.Equal(3610798, q.Size);
+        Assert.Equal(LabelSet.ImageNet1001, q.Labels);
+        Assert.Equal(LabelSet.Voc, ModelHub.Find("deeplabv3_mnv2_pascal_quant").Labels);
+        Assert.Equal(LabelSet.Coco, ModelHub.Find("ssd_mobilenet_v2_coco_quant_postprocess").Labels);
+    }
+
+    /// <summary>V1 and V4 builders are developed on another branch; every other id must load here.</summary>
+    [Fact]
+    public void TorchvisionAndTimmV2V3ArchitecturesAreRegistered()
+    {
+        var ids = ModelHub.Catalog.Where(e => !e.Url.EndsWith(".tflite") && !e.Architecture.StartsWith("mobilenetv1") && !e.Architecture.StartsWith("mobilenetv4"))
+            .Select(e => e.Architecture).Distinct().ToList();
+        Assert.NotEmpty(ids);
+        Assert.All(ids, id => Assert.True(ArchitectureRegistry.TryFind(id, out _), $"architecture '{id}' is not registered"));
+    }
+
+    [Fact]
+    public void UnknownNameSuggestsNearNames()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ModelHub.Find("mobilenetv3_large_100.nope"));
+        Assert.Contains("did you mean", e.Message);
+        Assert.Contains("mobilenetv3_large_100.ra_in1k", e.Message);
+    }
+}
