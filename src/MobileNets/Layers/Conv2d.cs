@@ -29,6 +29,7 @@ internal sealed class Conv2d : ILayer
     readonly PackedGemmWeights[]? _gemm;     // one per group
     readonly PackedDepthwiseWeights? _depthwise;
     readonly Conv2d? _antiAlias;
+    readonly AntiAlias _antiAliasKind;
 
     public int InChannels => _in;
     public int OutChannels => _out;
@@ -41,6 +42,7 @@ internal sealed class Conv2d : ILayer
         if (antiAlias != AntiAlias.None && stride > 1)
         {
             _antiAlias = AntiAliasPool.Create(antiAlias, outChannels, stride, width);
+            _antiAliasKind = antiAlias;
             stride = 1;
         }
         _in = inChannels; _out = outChannels; _kernel = kernel; _stride = stride; _dilation = dilation; _groups = groups;
@@ -87,7 +89,8 @@ internal sealed class Conv2d : ILayer
     {
         var o = ConvolvedShape(input);
         long macs = (long)o.Size * (_in / _groups) * _kernel * _kernel;
-        return _antiAlias == null ? macs : macs + _antiAlias.MultiplyAccumulates(o);
+        // Counted as timm's FLOP counters see it: a blur filter is a depthwise conv, an average pool is pooling.
+        return _antiAlias == null || _antiAliasKind == AntiAlias.Average ? macs : macs + _antiAlias.MultiplyAccumulates(o);
     }
 
     public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, Scratch scratch) =>

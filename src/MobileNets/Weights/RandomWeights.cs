@@ -19,19 +19,19 @@ internal sealed class RandomWeights : IWeightSource
             ["architecture"] = spec.Architecture,
             ["width"] = spec.Width.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var conv in spec.Convolutions())
-            foreach (var (name, shape) in WeightBinder.ExpectedTensors(conv))
-            {
-                int n = shape.Aggregate(1, (a, d) => a * d);
-                int fanIn = shape.Length > 1 ? n / shape[0] : 1;
-                float std = (float)Math.Sqrt(2.0 / fanIn);
-                int s = rng.Next();
-                Func<float[]> make = name.EndsWith(".running_var", StringComparison.Ordinal) ? () => Uniform(n, s, 0.5f, 2f)
-                    : name.EndsWith(".running_mean", StringComparison.Ordinal) || name.EndsWith(".bias", StringComparison.Ordinal) ? () => Uniform(n, s, -0.2f, 0.2f)
-                    : conv.Norm != null && name == $"{conv.Norm}.weight" ? () => Uniform(n, s, 0.5f, 1.5f)
-                    : () => Uniform(n, s, -std * 1.7f, std * 1.7f);
-                _tensors[name] = (shape, make);
-            }
+        var normWeights = WeightBinder.NormNames(spec).Select(n => $"{n}.weight").ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, shape) in WeightBinder.ExpectedTensors(spec))
+        {
+            int n = shape.Aggregate(1, (a, d) => a * d);
+            int fanIn = shape.Length > 1 ? n / shape[0] : 1;
+            float std = (float)Math.Sqrt(2.0 / fanIn);
+            int s = rng.Next();
+            Func<float[]> make = name.EndsWith(".running_var", StringComparison.Ordinal) ? () => Uniform(n, s, 0.5f, 2f)
+                : name.EndsWith(".running_mean", StringComparison.Ordinal) || name.EndsWith(".bias", StringComparison.Ordinal) ? () => Uniform(n, s, -0.2f, 0.2f)
+                : normWeights.Contains(name) || shape.Length == 1 ? () => Uniform(n, s, 0.5f, 1.5f)   // BN and layer-scale gammas
+                : () => Uniform(n, s, -std * 1.7f, std * 1.7f);
+            _tensors[name] = (shape, make);
+        }
     }
 
     static float[] Uniform(int n, int seed, float lo, float hi)

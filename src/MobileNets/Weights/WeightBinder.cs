@@ -36,13 +36,20 @@ internal sealed class WeightBinder
     public static IEnumerable<(string Name, int[] Shape)> ExpectedTensors(NormSpec n) =>
         NormParameters.Concat(NormBuffers).Select(p => ($"{n.Name}.{p}", new[] { n.Channels }));
 
+    /// <summary>Every tensor the network needs, in execution order.</summary>
+    public static IEnumerable<(string Name, int[] Shape)> ExpectedTensors(NetworkSpec spec) =>
+        spec.Convolutions().SelectMany(ExpectedTensors).Concat(spec.Norms().SelectMany(ExpectedTensors));
+
+    /// <summary>The names of every BatchNorm of the network (folded or standalone).</summary>
+    public static IEnumerable<string> NormNames(NetworkSpec spec) =>
+        spec.Convolutions().Select(c => c.Norm).OfType<string>().Concat(spec.Norms().Select(n => n.Name));
+
     /// <summary>The first way the file does not fit the spec, or null when it fits (names and shapes only).</summary>
     public static string? FirstMismatch(NetworkSpec spec, IWeightSource source)
     {
         var expected = new HashSet<string>(StringComparer.Ordinal);
-        var tensors = spec.Convolutions().SelectMany(ExpectedTensors).Concat(spec.Norms().SelectMany(ExpectedTensors));
-        var norms = spec.Convolutions().Select(c => c.Norm).OfType<string>().Concat(spec.Norms().Select(n => n.Name));
-        foreach (var (name, shape) in tensors)
+        var norms = NormNames(spec);
+        foreach (var (name, shape) in ExpectedTensors(spec))
         {
             expected.Add(name);
             if (!source.TryGetShape(name, out var actual)) return $"tensor '{name}' is missing";
