@@ -30,8 +30,11 @@ internal sealed class PackedDepthwiseWeights
 }
 
 /// <summary>
-/// NHWC depthwise convolution: every output pixel, a vector of channels at a time, accumulates
-/// the taps that fall inside the input (the tap range is clipped per pixel, no branch per tap).
+/// NHWC depthwise convolution. Interior pixels of 3x3 and 5x5 kernels run a row at a time with a
+/// channel vector's weights held in registers (one load per multiply-add, XNNPACK's dwconv idea
+/// without its indirection buffer); border pixels and other kernel sizes clip the tap range per
+/// pixel. Channels are covered by the widest vectors first, the remainder by narrower ones, then
+/// scalars, so channel counts like 72 or 120 never fall back to scalar code for whole vectors.
 /// </summary>
 internal static class DepthwiseConv
 {
@@ -40,38 +43,94 @@ internal static class DepthwiseConv
         if (input.Channels != w.Channels || g.Kernel != w.Kernel) throw new ArgumentException("depthwise shape mismatch");
         if (x.Length < input.Size || y.Length < g.OutHeight * g.OutWidth * w.Channels) throw new ArgumentException("depthwise buffer too small");
         rowEnd = Math.Min(rowEnd, g.OutHeight);
-        switch (w.Width)
-        {
-            case SimdWidth.V512: Dispatch<Simd512, Vector512<float>>(w, x, input, y, g, act, rowStart, rowEnd); break;
-            case SimdWidth.V256: Dispatch<Simd256, Vector256<float>>(w, x, input, y, g, act, rowStart, rowEnd); break;
-            case SimdWidth.V128: Dispatch<Simd128, Vector128<float>>(w, x, input, y, g, act, rowStart, rowEnd); break;
-            default: Dispatch<Simd128, Vector128<float>>(w, x, input, y, g, act, rowStart, rowEnd, vectorize: false); break;
-        }
-    }
-
-    static void Dispatch<TS, TV>(PackedDepthwiseWeights w, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, Activation act, int r0, int r1, bool vectorize = true)
-        where TS : ISimd<TV> where TV : struct
-    {
         switch (act)
         {
-            case Activation.None: Run<TS, TV, IdentityOp>(w, x, s, y, g, r0, r1, vectorize); break;
-            case Activation.ReLU: Run<TS, TV, ReluOp>(w, x, s, y, g, r0, r1, vectorize); break;
-            case Activation.ReLU6: Run<TS, TV, Relu6Op>(w, x, s, y, g, r0, r1, vectorize); break;
-            case Activation.HardSwish: Run<TS, TV, HardSwishOp>(w, x, s, y, g, r0, r1, vectorize); break;
-            case Activation.HardSigmoid: Run<TS, TV, HardSigmoidOp>(w, x, s, y, g, r0, r1, vectorize); break;
+            case Activation.None: Run<IdentityOp>(w, x, input, y, g, rowStart, rowEnd); break;
+            case Activation.ReLU: Run<ReluOp>(w, x, input, y, g, rowStart, rowEnd); break;
+            case Activation.ReLU6: Run<Relu6Op>(w, x, input, y, g, rowStart, rowEnd); break;
+            case Activation.HardSwish: Run<HardSwishOp>(w, x, input, y, g, rowStart, rowEnd); break;
+            case Activation.HardSigmoid: Run<HardSigmoidOp>(w, x, input, y, g, rowStart, rowEnd); break;
             default: throw new ArgumentException($"{act} is not fused in kernels", nameof(act));
         }
     }
 
-    static void Run<TS, TV, TAct>(PackedDepthwiseWeights w, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, int rowStart, int rowEnd, bool vectorize)
+    static void Run<TAct>(PackedDepthwiseWeights w, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, int r0, int r1)
+        where TAct : IActivationOp
+    {
+        int c = s.Channels, begin = 0;
+        if (w.Width >= SimdWidth.V512) { int end = c - c % 16; Rows<Simd512, Vector512<float>, TAct>(w, x, s, y, g, r0, r1, begin, end); begin = end; }
+        if (w.Width >= SimdWidth.V256) { int end = begin + (c - begin) / 8 * 8; Rows<Simd256, Vector256<float>, TAct>(w, x, s, y, g, r0, r1, begin, end); begin = end; }
+        if (w.Width >= SimdWidth.V128) { int end = begin + (c - begin) / 4 * 4; Rows<Simd128, Vector128<float>, TAct>(w, x, s, y, g, r0, r1, begin, end); begin = end; }
+        if (begin < c) ScalarRows<TAct>(w, x, s, y, g, r0, r1, begin, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Rows<TS, TV, TAct>(PackedDepthwiseWeights w, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g,
+        int rowStart, int rowEnd, int channelBegin, int channelEnd)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
-        int c = s.Channels, k = g.Kernel, d = g.Dilation, lanes = TS.Lanes;
-        int vecEnd = vectorize ? c - c % lanes : 0;
+        if (channelEnd <= channelBegin) return;
+        int k = g.Kernel, span = (k - 1) * g.Dilation;
         ref float x0 = ref MemoryMarshal.GetReference(x);
         ref float y0 = ref MemoryMarshal.GetReference(y);
         ref float w0 = ref w.Data[0];
         ref float b0 = ref w.Bias[0];
+        // Output columns whose every tap lies inside the input.
+        int oxBegin = Math.Min(g.OutWidth, (g.PadLeft + g.Stride - 1) / g.Stride);
+        int oxEnd = s.Width - 1 - span + g.PadLeft < 0 ? 0 : Math.Min(g.OutWidth, (s.Width - 1 - span + g.PadLeft) / g.Stride + 1);
+        if (oxEnd < oxBegin) oxEnd = oxBegin;
+        bool unrolled = k == 3 || k == 5;
+        for (int oy = rowStart; oy < rowEnd; oy++)
+        {
+            int iy0 = oy * g.Stride - g.PadTop;
+            bool rowsInside = iy0 >= 0 && iy0 + span <= s.Height - 1;
+            if (unrolled && rowsInside && oxEnd > oxBegin)
+            {
+                Pixels<TS, TV, TAct>(ref x0, ref w0, ref b0, ref y0, s, g, oy, 0, oxBegin, channelBegin, channelEnd);
+                if (k == 3) Interior3x3<TS, TV, TAct>(ref x0, ref w0, ref b0, ref y0, s, g, oy, oxBegin, oxEnd, channelBegin, channelEnd);
+                else Interior5x5<TS, TV, TAct>(ref x0, ref w0, ref b0, ref y0, s, g, oy, oxBegin, oxEnd, channelBegin, channelEnd);
+                Pixels<TS, TV, TAct>(ref x0, ref w0, ref b0, ref y0, s, g, oy, oxEnd, g.OutWidth, channelBegin, channelEnd);
+            }
+            else
+                Pixels<TS, TV, TAct>(ref x0, ref w0, ref b0, ref y0, s, g, oy, 0, g.OutWidth, channelBegin, channelEnd);
+        }
+    }
+
+    /// <summary>Any pixel, any kernel: the taps are clipped to the input per pixel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Pixels<TS, TV, TAct>(ref float x0, ref float w0, ref float b0, ref float y0, FeatureShape s, ConvGeometry g,
+        int oy, int oxBegin, int oxEnd, int channelBegin, int channelEnd)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        int c = s.Channels, k = g.Kernel, d = g.Dilation, lanes = TS.Lanes;
+        int iy0 = oy * g.Stride - g.PadTop;
+        var (kyBegin, kyEnd) = DirectConv.TapRange(iy0, s.Height, k, d);
+        for (int ox = oxBegin; ox < oxEnd; ox++)
+        {
+            int ix0 = ox * g.Stride - g.PadLeft;
+            var (kxBegin, kxEnd) = DirectConv.TapRange(ix0, s.Width, k, d);
+            ref float yp = ref Unsafe.Add(ref y0, (oy * g.OutWidth + ox) * c);
+            for (int ch = channelBegin; ch < channelEnd; ch += lanes)
+            {
+                TV acc = TS.Load(ref Unsafe.Add(ref b0, ch));
+                for (int ky = kyBegin; ky < kyEnd; ky++)
+                {
+                    ref float xrow = ref Unsafe.Add(ref x0, ((iy0 + ky * d) * s.Width + ix0) * c + ch);
+                    ref float wrow = ref Unsafe.Add(ref w0, ky * k * c + ch);
+                    for (int kx = kxBegin; kx < kxEnd; kx++)
+                        acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xrow, kx * d * c)), TS.Load(ref Unsafe.Add(ref wrow, kx * c)), acc);
+                }
+                TS.Store(TAct.Apply<TS, TV>(acc), ref Unsafe.Add(ref yp, ch));
+            }
+        }
+    }
+
+    /// <summary>The last few channels (fewer than a 128-bit vector), one at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void ScalarRows<TAct>(PackedDepthwiseWeights w, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g,
+        int rowStart, int rowEnd, int channelBegin, int channelEnd) where TAct : IActivationOp
+    {
+        int c = s.Channels, k = g.Kernel, d = g.Dilation;
         for (int oy = rowStart; oy < rowEnd; oy++)
         {
             int iy0 = oy * g.Stride - g.PadTop;
@@ -82,27 +141,138 @@ internal static class DepthwiseConv
                 int ix0 = ox * g.Stride - g.PadLeft;
                 int kxBegin = ix0 >= 0 ? 0 : (-ix0 + d - 1) / d;
                 int kxEnd = Math.Min(k, (s.Width - 1 - ix0) / d + 1);
-                ref float yp = ref Unsafe.Add(ref y0, (oy * g.OutWidth + ox) * c);
-                for (int ch = 0; ch < vecEnd; ch += lanes)
+                for (int ch = channelBegin; ch < channelEnd; ch++)
                 {
-                    TV acc = TS.Load(ref Unsafe.Add(ref b0, ch));
-                    for (int ky = kyBegin; ky < kyEnd; ky++)
-                    {
-                        ref float xrow = ref Unsafe.Add(ref x0, ((iy0 + ky * d) * s.Width + ix0) * c + ch);
-                        ref float wrow = ref Unsafe.Add(ref w0, ky * k * c + ch);
-                        for (int kx = kxBegin; kx < kxEnd; kx++)
-                            acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xrow, kx * d * c)), TS.Load(ref Unsafe.Add(ref wrow, kx * c)), acc);
-                    }
-                    TS.Store(TAct.Apply<TS, TV>(acc), ref Unsafe.Add(ref yp, ch));
-                }
-                for (int ch = vecEnd; ch < c; ch++)
-                {
-                    float acc = Unsafe.Add(ref b0, ch);
+                    float acc = w.Bias[ch];
                     for (int ky = kyBegin; ky < kyEnd; ky++)
                         for (int kx = kxBegin; kx < kxEnd; kx++)
-                            acc = MathF.FusedMultiplyAdd(Unsafe.Add(ref x0, ((iy0 + ky * d) * s.Width + ix0 + kx * d) * c + ch), Unsafe.Add(ref w0, (ky * k + kx) * c + ch), acc);
-                    Unsafe.Add(ref yp, ch) = TAct.Apply(acc);
+                            acc = MathF.FusedMultiplyAdd(x[((iy0 + ky * d) * s.Width + ix0 + kx * d) * c + ch], w.Data[(ky * k + kx) * c + ch], acc);
+                    y[(oy * g.OutWidth + ox) * c + ch] = TAct.Apply(acc);
                 }
+            }
+        }
+    }
+
+    /// <summary>Interior pixels of one output row, 3x3 taps: the weights of a channel vector stay in registers across the row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Interior3x3<TS, TV, TAct>(ref float x0, ref float w0, ref float b0, ref float y0, FeatureShape s, ConvGeometry g,
+        int oy, int oxBegin, int oxEnd, int channelBegin, int channelEnd)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        int c = s.Channels, lanes = TS.Lanes;
+        int step = g.Dilation * c, rowStep = g.Dilation * s.Width * c, pixelStep = g.Stride * c;
+        int iy0 = oy * g.Stride - g.PadTop;
+        for (int ch = channelBegin; ch < channelEnd; ch += lanes)
+        {
+            TV k0 = TS.Load(ref Unsafe.Add(ref w0, 0 * c + ch));
+            TV k1 = TS.Load(ref Unsafe.Add(ref w0, 1 * c + ch));
+            TV k2 = TS.Load(ref Unsafe.Add(ref w0, 2 * c + ch));
+            TV k3 = TS.Load(ref Unsafe.Add(ref w0, 3 * c + ch));
+            TV k4 = TS.Load(ref Unsafe.Add(ref w0, 4 * c + ch));
+            TV k5 = TS.Load(ref Unsafe.Add(ref w0, 5 * c + ch));
+            TV k6 = TS.Load(ref Unsafe.Add(ref w0, 6 * c + ch));
+            TV k7 = TS.Load(ref Unsafe.Add(ref w0, 7 * c + ch));
+            TV k8 = TS.Load(ref Unsafe.Add(ref w0, 8 * c + ch));
+            TV bias = TS.Load(ref Unsafe.Add(ref b0, ch));
+            ref float xr = ref Unsafe.Add(ref x0, (iy0 * s.Width + oxBegin * g.Stride - g.PadLeft) * c + ch);
+            ref float yr = ref Unsafe.Add(ref y0, (oy * g.OutWidth + oxBegin) * c + ch);
+            for (int ox = oxBegin; ox < oxEnd; ox++)
+            {
+                TV acc = bias;
+                ref float r0 = ref Unsafe.Add(ref xr, 0 * rowStep);
+                acc = TS.MultiplyAdd(TS.Load(ref r0), k0, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, step)), k1, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, 2 * step)), k2, acc);
+                ref float r1 = ref Unsafe.Add(ref xr, 1 * rowStep);
+                acc = TS.MultiplyAdd(TS.Load(ref r1), k3, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, step)), k4, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, 2 * step)), k5, acc);
+                ref float r2 = ref Unsafe.Add(ref xr, 2 * rowStep);
+                acc = TS.MultiplyAdd(TS.Load(ref r2), k6, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, step)), k7, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, 2 * step)), k8, acc);
+                TS.Store(TAct.Apply<TS, TV>(acc), ref yr);
+                xr = ref Unsafe.Add(ref xr, pixelStep);
+                yr = ref Unsafe.Add(ref yr, c);
+            }
+        }
+    }
+
+    /// <summary>Interior pixels of one output row, 5x5 taps: the weights of a channel vector stay in registers across the row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Interior5x5<TS, TV, TAct>(ref float x0, ref float w0, ref float b0, ref float y0, FeatureShape s, ConvGeometry g,
+        int oy, int oxBegin, int oxEnd, int channelBegin, int channelEnd)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        int c = s.Channels, lanes = TS.Lanes;
+        int step = g.Dilation * c, rowStep = g.Dilation * s.Width * c, pixelStep = g.Stride * c;
+        int iy0 = oy * g.Stride - g.PadTop;
+        for (int ch = channelBegin; ch < channelEnd; ch += lanes)
+        {
+            TV k0 = TS.Load(ref Unsafe.Add(ref w0, 0 * c + ch));
+            TV k1 = TS.Load(ref Unsafe.Add(ref w0, 1 * c + ch));
+            TV k2 = TS.Load(ref Unsafe.Add(ref w0, 2 * c + ch));
+            TV k3 = TS.Load(ref Unsafe.Add(ref w0, 3 * c + ch));
+            TV k4 = TS.Load(ref Unsafe.Add(ref w0, 4 * c + ch));
+            TV k5 = TS.Load(ref Unsafe.Add(ref w0, 5 * c + ch));
+            TV k6 = TS.Load(ref Unsafe.Add(ref w0, 6 * c + ch));
+            TV k7 = TS.Load(ref Unsafe.Add(ref w0, 7 * c + ch));
+            TV k8 = TS.Load(ref Unsafe.Add(ref w0, 8 * c + ch));
+            TV k9 = TS.Load(ref Unsafe.Add(ref w0, 9 * c + ch));
+            TV k10 = TS.Load(ref Unsafe.Add(ref w0, 10 * c + ch));
+            TV k11 = TS.Load(ref Unsafe.Add(ref w0, 11 * c + ch));
+            TV k12 = TS.Load(ref Unsafe.Add(ref w0, 12 * c + ch));
+            TV k13 = TS.Load(ref Unsafe.Add(ref w0, 13 * c + ch));
+            TV k14 = TS.Load(ref Unsafe.Add(ref w0, 14 * c + ch));
+            TV k15 = TS.Load(ref Unsafe.Add(ref w0, 15 * c + ch));
+            TV k16 = TS.Load(ref Unsafe.Add(ref w0, 16 * c + ch));
+            TV k17 = TS.Load(ref Unsafe.Add(ref w0, 17 * c + ch));
+            TV k18 = TS.Load(ref Unsafe.Add(ref w0, 18 * c + ch));
+            TV k19 = TS.Load(ref Unsafe.Add(ref w0, 19 * c + ch));
+            TV k20 = TS.Load(ref Unsafe.Add(ref w0, 20 * c + ch));
+            TV k21 = TS.Load(ref Unsafe.Add(ref w0, 21 * c + ch));
+            TV k22 = TS.Load(ref Unsafe.Add(ref w0, 22 * c + ch));
+            TV k23 = TS.Load(ref Unsafe.Add(ref w0, 23 * c + ch));
+            TV k24 = TS.Load(ref Unsafe.Add(ref w0, 24 * c + ch));
+            TV bias = TS.Load(ref Unsafe.Add(ref b0, ch));
+            ref float xr = ref Unsafe.Add(ref x0, (iy0 * s.Width + oxBegin * g.Stride - g.PadLeft) * c + ch);
+            ref float yr = ref Unsafe.Add(ref y0, (oy * g.OutWidth + oxBegin) * c + ch);
+            for (int ox = oxBegin; ox < oxEnd; ox++)
+            {
+                TV acc = bias;
+                ref float r0 = ref Unsafe.Add(ref xr, 0 * rowStep);
+                acc = TS.MultiplyAdd(TS.Load(ref r0), k0, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, step)), k1, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, 2 * step)), k2, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, 3 * step)), k3, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, 4 * step)), k4, acc);
+                ref float r1 = ref Unsafe.Add(ref xr, 1 * rowStep);
+                acc = TS.MultiplyAdd(TS.Load(ref r1), k5, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, step)), k6, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, 2 * step)), k7, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, 3 * step)), k8, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, 4 * step)), k9, acc);
+                ref float r2 = ref Unsafe.Add(ref xr, 2 * rowStep);
+                acc = TS.MultiplyAdd(TS.Load(ref r2), k10, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, step)), k11, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, 2 * step)), k12, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, 3 * step)), k13, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, 4 * step)), k14, acc);
+                ref float r3 = ref Unsafe.Add(ref xr, 3 * rowStep);
+                acc = TS.MultiplyAdd(TS.Load(ref r3), k15, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r3, step)), k16, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r3, 2 * step)), k17, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r3, 3 * step)), k18, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r3, 4 * step)), k19, acc);
+                ref float r4 = ref Unsafe.Add(ref xr, 4 * rowStep);
+                acc = TS.MultiplyAdd(TS.Load(ref r4), k20, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r4, step)), k21, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r4, 2 * step)), k22, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r4, 3 * step)), k23, acc);
+                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r4, 4 * step)), k24, acc);
+                TS.Store(TAct.Apply<TS, TV>(acc), ref yr);
+                xr = ref Unsafe.Add(ref xr, pixelStep);
+                yr = ref Unsafe.Add(ref yr, c);
             }
         }
     }

@@ -43,6 +43,7 @@ internal static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Run<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, ReadOnlySpan<float> r, int panelStart, int panelEnd)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {

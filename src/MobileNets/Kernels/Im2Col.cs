@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MobileNets.Tensors;
 
 namespace MobileNets.Kernels;
@@ -8,6 +9,7 @@ namespace MobileNets.Kernels;
 /// </summary>
 internal static class Im2Col
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gather(ReadOnlySpan<float> x, FeatureShape s, ConvGeometry g, int channelStart, int channels,
         int firstPixel, int pixelCount, Span<float> rows)
     {
@@ -24,10 +26,18 @@ internal static class Im2Col
                 {
                     int ix = ox * g.Stride - g.PadLeft + kx * g.Dilation;
                     var dst = row.Slice((ky * k + kx) * channels, channels);
-                    if ((uint)iy < (uint)s.Height && (uint)ix < (uint)s.Width)
-                        x.Slice((iy * s.Width + ix) * s.Channels + channelStart, channels).CopyTo(dst);
+                    bool inside = (uint)iy < (uint)s.Height && (uint)ix < (uint)s.Width;
+                    if (channels >= 16)
+                    {
+                        if (inside) x.Slice((iy * s.Width + ix) * s.Channels + channelStart, channels).CopyTo(dst);
+                        else dst.Clear();
+                    }
                     else
-                        dst.Clear();
+                    {
+                        // A stem has 3 channels: a memmove call per tap would cost more than the copy.
+                        int src = (iy * s.Width + ix) * s.Channels + channelStart;
+                        for (int c = 0; c < channels; c++) dst[c] = inside ? x[src + c] : 0f;
+                    }
                 }
             }
         }

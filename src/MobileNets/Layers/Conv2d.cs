@@ -20,7 +20,7 @@ internal readonly record struct Padding(int Size, bool TfSame)
 /// </summary>
 internal sealed class Conv2d : ILayer
 {
-    enum Kind { Pointwise, Depthwise, General }
+    enum Kind { Pointwise, Depthwise, General, Direct }
 
     readonly Kind _kind;
     readonly int _in, _out, _kernel, _stride, _dilation, _groups;
@@ -53,7 +53,9 @@ internal sealed class Conv2d : ILayer
             _depthwise = new PackedDepthwiseWeights(weights, outChannels, kernel, bias, width);
             return;
         }
-        _kind = kernel == 1 && stride == 1 && groups == 1 && (padding.TfSame || padding.Size == 0) ? Kind.Pointwise : Kind.General;
+        _kind = kernel == 1 && stride == 1 && groups == 1 && (padding.TfSame || padding.Size == 0) ? Kind.Pointwise
+            : groups == 1 && inChannels <= 4 && width != SimdWidth.Scalar ? Kind.Direct
+            : Kind.General;
         int inG = inChannels / groups, outG = outChannels / groups, taps = kernel * kernel;
         _gemm = new PackedGemmWeights[groups];
         var reordered = new float[outG * taps * inG];
@@ -64,9 +66,16 @@ internal sealed class Conv2d : ILayer
                 for (int i = 0; i < inG; i++)
                     for (int t = 0; t < taps; t++)
                         reordered[(o * taps + t) * inG + i] = weights[(((g * outG + o) * inG) + i) * taps + t];
-            _gemm[g] = new PackedGemmWeights(reordered, outG, taps * inG, bias.IsEmpty ? default : bias.Slice(g * outG, outG), width);
+            _gemm[g] = new PackedGemmWeights(reordered, outG, taps * inG, bias.IsEmpty ? default : bias.Slice(g * outG, outG), PanelWidthFor(outG, width));
         }
     }
+
+    /// <summary>
+    /// A panel is two vectors wide; a layer with at most 16 outputs (the stem) would leave half a
+    /// 512-bit panel empty, so it packs for 256-bit vectors instead.
+    /// </summary>
+    static SimdWidth PanelWidthFor(int outputs, SimdWidth width) =>
+        width == SimdWidth.V512 && outputs <= 16 ? SimdWidth.V256 : width;
 
     public ConvGeometry Geometry(FeatureShape input) => _padding.TfSame
         ? ConvGeometry.TfSame(input, _kernel, _stride, _dilation)
@@ -191,6 +200,14 @@ internal sealed class Conv2d : ILayer
                     var (c0, c1) = Split(gemm.Panels, job.Tasks, task, 1);
                     Gemm.Run(gemm, new ReadOnlySpan<float>(job.X, s.Size), pixels, _in, y, _out, job.Act, residual, c0, c1);
                 }
+                break;
+            }
+            case Kind.Direct:
+            {
+                var (p0, p1) = Split(pixels, job.Tasks, task, 1);
+                DirectConv.Run(_gemm![0], new ReadOnlySpan<float>(job.X, s.Size), s, y, g, job.Act, p0, p1);
+                if (!residual.IsEmpty)
+                    TensorPrimitives.Add(y.Slice(p0 * _out, (p1 - p0) * _out), residual.Slice(p0 * _out, (p1 - p0) * _out), y.Slice(p0 * _out, (p1 - p0) * _out));
                 break;
             }
             default:

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using MobileNets.Kernels;
+using MobileNets.Layers;
+using MobileNets.Tensors;
+
+namespace MobileNets.Benchmarks;
+
+/// <summary>`kernels`: quick medians of single convolutions on the shapes MobileNetV3-Large has, in GMAC/s.</summary>
+internal static class KernelProbe
+{
+    public static void Run()
+    {
+        {
+            var s0 = new FeatureShape(224, 224, 3);
+            var w = new float[16 * 27];
+            var conv = new Conv2d(3, 16, 3, 2, 1, 1, Padding.Symmetric(1), w, new float[16], Activation.HardSwish, SimdConfig.Best);
+            var x = new float[s0.Size]; var y = new float[112 * 112 * 16];
+            var g = conv.Geometry(s0);
+            var packed = new PackedGemmWeights(new float[16 * 27], 16, 27, new float[16], SimdWidth.V256);
+            for (int i = 0; i < 20; i++) DirectConv.Run(packed, x, s0, y, g, Activation.HardSwish, 0, 112 * 112);
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < 100; i++) DirectConv.Run(packed, x, s0, y, g, Activation.HardSwish, 0, 112 * 112);
+            Console.WriteLine($"direct stem alone: {Stopwatch.GetElapsedTime(t0).TotalMilliseconds * 10:0.0} us");
+        }
+        var cases = new (string Name, int H, int Cin, int Cout, int K, int Stride, int Groups)[]
+        {
+            ("stem 3x3 s2 3->16", 224, 3, 16, 3, 2, 1),
+            ("pw 112 16->64", 112, 16, 64, 1, 1, 1),
+            ("dw3 s2 112 64", 112, 64, 64, 3, 2, 64),
+            ("pw 56 64->24", 56, 64, 24, 1, 1, 1),
+            ("pw 56 24->72", 56, 24, 72, 1, 1, 1),
+            ("dw3 s1 56 72", 56, 72, 72, 3, 1, 72),
+            ("pw 56 72->24", 56, 72, 24, 1, 1, 1),
+            ("dw5 s2 56 72", 56, 72, 72, 5, 2, 72),
+            ("pw 28 40->120", 28, 40, 120, 1, 1, 1),
+            ("dw5 s1 28 120", 28, 120, 120, 5, 1, 120),
+            ("pw 14 112->672", 14, 112, 672, 1, 1, 1),
+            ("dw5 s1 7 960", 7, 960, 960, 5, 1, 960),
+            ("pw 7 960->160", 7, 960, 160, 1, 1, 1),
+            ("fc 960->1280", 1, 960, 1280, 1, 1, 1),
+        };
+        var rng = new Random(1);
+        foreach (var c in cases)
+        {
+            var s = new FeatureShape(c.H, c.H, c.Cin);
+            var w = new float[c.Cout * (c.Cin / c.Groups) * c.K * c.K];
+            for (int i = 0; i < w.Length; i++) w[i] = (float)rng.NextDouble() - 0.5f;
+            var conv = new Conv2d(c.Cin, c.Cout, c.K, c.Stride, 1, c.Groups, Padding.Symmetric(c.K / 2), w, new float[c.Cout], Activation.HardSwish, SimdConfig.Best);
+            var x = new float[s.Size];
+            var y = new float[conv.OutputShape(s).Size];
+            var scratch = new Scratch();
+            var times = new double[200];
+            for (int i = 0; i < 20; i++) conv.Forward(x, s, y, scratch);
+            for (int i = 0; i < times.Length; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                conv.Forward(x, s, y, scratch);
+                times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
+            Array.Sort(times);
+            double med = times[times.Length / 2];
+            long macs = conv.MultiplyAccumulates(s);
+            Console.WriteLine($"{c.Name,-22} {med * 1000,8:0.0} us  {macs / 1e6,7:0.00} M  {macs / 1e6 / med,6:0.0} GMAC/s  ({(x.Length + y.Length) * 4 / 1024} KiB in+out)");
+        }
+    }
+}
