@@ -49,42 +49,115 @@ internal static class DirectConv
     static void Run<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, int pixelStart, int pixelEnd)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
+        int cin = s.Channels, k = g.Kernel, d = g.Dilation, terms = k * k * cin;
+        // Input offsets of the (ky, kx, ci) terms relative to a pixel's top-left tap: interior pixels
+        // run one flat loop over them, two pixels at a time sharing each weight load.
+        Span<int> offsets = stackalloc int[terms];
+        Span<float> spill = stackalloc float[2 * 16];
+        for (int ky = 0, t = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++)
+                for (int ci = 0; ci < cin; ci++) offsets[t++] = (ky * d * s.Width + kx * d) * cin + ci;
+        int span = (k - 1) * d;
+        int oxBegin = Math.Min(g.OutWidth, (g.PadLeft + g.Stride - 1) / g.Stride);
+        int oxEnd = s.Width - 1 - span + g.PadLeft < 0 ? 0 : Math.Min(g.OutWidth, (s.Width - 1 - span + g.PadLeft) / g.Stride + 1);
+        if (oxEnd < oxBegin) oxEnd = oxBegin;
+
+        int oy = pixelStart / g.OutWidth, ox = pixelStart % g.OutWidth;
+        int pixel = pixelStart;
+        while (pixel < pixelEnd)
+        {
+            int iy0 = oy * g.Stride - g.PadTop;
+            bool rowInside = iy0 >= 0 && iy0 + span <= s.Height - 1;
+            int rowEndPixel = Math.Min(pixelEnd, pixel + (g.OutWidth - ox));
+            if (rowInside && ox >= oxBegin && ox + 1 < oxEnd && pixel + 1 < rowEndPixel)
+            {
+                Pair<TS, TV, TAct>(b, x, y, s, g, offsets, pixel, iy0, ox, spill);
+                pixel += 2; ox += 2;
+            }
+            else
+            {
+                Single<TS, TV, TAct>(b, x, y, s, g, pixel, iy0, ox, spill);
+                pixel++; ox++;
+            }
+            if (ox == g.OutWidth) { ox = 0; oy++; }
+        }
+    }
+
+    /// <summary>Two horizontally adjacent interior pixels: every tap in range, one weight load per two FMAs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Pair<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, Span<float> y, FeatureShape s, ConvGeometry g,
+        ReadOnlySpan<int> offsets, int pixel, int iy0, int ox, Span<float> spill)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        int lanes = TS.Lanes, nr = b.PanelWidth, n = b.N, cin = s.Channels;
+        ref float xa = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (iy0 * s.Width + ox * g.Stride - g.PadLeft) * cin);
+        ref float xb = ref Unsafe.Add(ref xa, g.Stride * cin);
+        ref int off = ref MemoryMarshal.GetReference(offsets);
+        for (int p = 0; p < b.Panels; p++)
+        {
+            ref float wp = ref b.Data[p * b.K * nr];
+            TV a0 = TS.Load(ref b.Bias[p * nr]), a1 = TS.Load(ref b.Bias[p * nr + lanes]);
+            TV c0 = a0, c1 = a1;
+            for (int t = 0; t < offsets.Length; t++)
+            {
+                int o = Unsafe.Add(ref off, t);
+                TV w0 = TS.Load(ref Unsafe.Add(ref wp, t * nr)), w1 = TS.Load(ref Unsafe.Add(ref wp, t * nr + lanes));
+                TV va = TS.Broadcast(Unsafe.Add(ref xa, o)), vb = TS.Broadcast(Unsafe.Add(ref xb, o));
+                a0 = TS.MultiplyAdd(va, w0, a0); a1 = TS.MultiplyAdd(va, w1, a1);
+                c0 = TS.MultiplyAdd(vb, w0, c0); c1 = TS.MultiplyAdd(vb, w1, c1);
+            }
+            int col = p * nr;
+            Store<TS, TV, TAct>(a0, a1, y.Slice(pixel * n + col, Math.Min(nr, n - col)), spill);
+            Store<TS, TV, TAct>(c0, c1, y.Slice((pixel + 1) * n + col, Math.Min(nr, n - col)), spill);
+        }
+    }
+
+    /// <summary>Any pixel: the taps are clipped to the input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Single<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, Span<float> y, FeatureShape s, ConvGeometry g, int pixel, int iy0, int ox, Span<float> spill)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
         int lanes = TS.Lanes, nr = b.PanelWidth, cin = s.Channels, k = g.Kernel, d = g.Dilation, n = b.N;
         ref float x0 = ref MemoryMarshal.GetReference(x);
-        ref float y0 = ref MemoryMarshal.GetReference(y);
-        Span<float> spill = stackalloc float[2 * 16];
-        int oy = pixelStart / g.OutWidth, ox = pixelStart % g.OutWidth;
-        for (int pixel = pixelStart; pixel < pixelEnd; pixel++, ox++)
+        int ix0 = ox * g.Stride - g.PadLeft;
+        var (kyBegin, kyEnd) = TapRange(iy0, s.Height, k, d);
+        var (kxBegin, kxEnd) = TapRange(ix0, s.Width, k, d);
+        for (int p = 0; p < b.Panels; p++)
         {
-            if (ox == g.OutWidth) { ox = 0; oy++; }
-            int iy0 = oy * g.Stride - g.PadTop, ix0 = ox * g.Stride - g.PadLeft;
-            var (kyBegin, kyEnd) = TapRange(iy0, s.Height, k, d);
-            var (kxBegin, kxEnd) = TapRange(ix0, s.Width, k, d);
-            for (int p = 0; p < b.Panels; p++)
-            {
-                ref float bp = ref b.Data[p * b.K * nr];
-                TV acc0 = TS.Load(ref b.Bias[p * nr]), acc1 = TS.Load(ref b.Bias[p * nr + lanes]);
-                for (int ky = kyBegin; ky < kyEnd; ky++)
-                    for (int kx = kxBegin; kx < kxEnd; kx++)
+            ref float bp = ref b.Data[p * b.K * nr];
+            TV acc0 = TS.Load(ref b.Bias[p * nr]), acc1 = TS.Load(ref b.Bias[p * nr + lanes]);
+            for (int ky = kyBegin; ky < kyEnd; ky++)
+                for (int kx = kxBegin; kx < kxEnd; kx++)
+                {
+                    ref float xp = ref Unsafe.Add(ref x0, ((iy0 + ky * d) * s.Width + ix0 + kx * d) * cin);
+                    ref float wp = ref Unsafe.Add(ref bp, (ky * k + kx) * cin * nr);
+                    for (int ci = 0; ci < cin; ci++)
                     {
-                        ref float xp = ref Unsafe.Add(ref x0, ((iy0 + ky * d) * s.Width + ix0 + kx * d) * cin);
-                        ref float wp = ref Unsafe.Add(ref bp, (ky * k + kx) * cin * nr);
-                        for (int ci = 0; ci < cin; ci++)
-                        {
-                            TV v = TS.Broadcast(Unsafe.Add(ref xp, ci));
-                            acc0 = TS.MultiplyAdd(v, TS.Load(ref Unsafe.Add(ref wp, ci * nr)), acc0);
-                            acc1 = TS.MultiplyAdd(v, TS.Load(ref Unsafe.Add(ref wp, ci * nr + lanes)), acc1);
-                        }
+                        TV v = TS.Broadcast(Unsafe.Add(ref xp, ci));
+                        acc0 = TS.MultiplyAdd(v, TS.Load(ref Unsafe.Add(ref wp, ci * nr)), acc0);
+                        acc1 = TS.MultiplyAdd(v, TS.Load(ref Unsafe.Add(ref wp, ci * nr + lanes)), acc1);
                     }
-                int col = p * nr, valid = Math.Min(nr, n - col);
-                ref float yp = ref Unsafe.Add(ref y0, pixel * n + col);
-                acc0 = TAct.Apply<TS, TV>(acc0);
-                acc1 = TAct.Apply<TS, TV>(acc1);
-                if (valid == nr) { TS.Store(acc0, ref yp); TS.Store(acc1, ref Unsafe.Add(ref yp, lanes)); continue; }
-                TS.Store(acc0, ref spill[0]);
-                TS.Store(acc1, ref spill[lanes]);
-                for (int j = 0; j < valid; j++) Unsafe.Add(ref yp, j) = spill[j];
-            }
+                }
+            int col = p * nr;
+            Store<TS, TV, TAct>(acc0, acc1, y.Slice(pixel * n + col, Math.Min(nr, n - col)), spill);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store<TS, TV, TAct>(TV v0, TV v1, Span<float> destination, Span<float> spill)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        int lanes = TS.Lanes;
+        v0 = TAct.Apply<TS, TV>(v0);
+        v1 = TAct.Apply<TS, TV>(v1);
+        if (destination.Length == 2 * lanes)
+        {
+            TS.Store(v0, ref destination[0]);
+            TS.Store(v1, ref destination[lanes]);
+            return;
+        }
+        TS.Store(v0, ref spill[0]);
+        TS.Store(v1, ref spill[lanes]);
+        spill[..destination.Length].CopyTo(destination);
     }
 }
