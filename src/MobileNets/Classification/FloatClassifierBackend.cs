@@ -31,7 +31,7 @@ internal sealed class FloatClassifierBackend(ClassifierModel model) : IClassifie
         for (int i = 0; i < prepared.Count; i++)
         {
             var row = logits.AsSpan(i * NumClasses, NumClasses);
-            TensorPrimitives.SoftMax(row, row);
+            MobileNets.Kernels.Softmax.InPlace(row);   // subtracts the max first: large logits must not overflow to NaN
         }
         return logits;
     }
