@@ -13,7 +13,7 @@ internal static class ClassifyCommand
         if (a.Positionals.Count == 0) throw new UsageException("classify needs at least one IMAGE");
         int top = a.Int("top", 1, 100_000) ?? 5;
         var options = new ClassifierOptions { Width = a.Double("width", 0.01, 8), Threads = a.Int("threads", 1, 1024) ?? Environment.ProcessorCount };
-        using var classifier = ImageClassifier.Load(ModelPaths.Resolve(a.Get("model")), a.Get("arch"), options);
+        using var classifier = ImageClassifier.Load(ModelPaths.ForClassifier(a.Get("model")), a.Get("arch"), options);
         var results = new List<(string Image, IReadOnlyList<Prediction> Predictions)>();
         foreach (var image in a.Positionals)
             results.Add((image, classifier.Classify(ImageDecoder.DecodeFile(image, options.Decode), top)));

@@ -17,7 +17,8 @@ internal static class InferCommand
         var width = a.Double("width", 0.01, 8);
 
         var (input, shape) = ReadInput(inputPath);
-        var model = ClassifierModel.Load(modelPath, a.Get("arch"), width);
+        var (file, published) = ModelPaths.Resolve(modelPath);
+        var model = ClassifierModel.Load(file, a.Get("arch") ?? published, width);
         var logits = model.Logits(input, shape[0], shape[2], shape[3]);
         SafeTensorsWriter.Write(outputPath, [SafeTensorsWriter.Float32("logits", [shape[0], model.NumClasses], logits)]);
         return CommandLine.Ok;

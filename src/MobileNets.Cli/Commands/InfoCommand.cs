@@ -10,7 +10,8 @@ internal static class InfoCommand
     {
         var a = new ParsedArgs(args, ["model", "arch", "width"], ["json"]);
         if (a.Positionals.Count > 0) throw new UsageException($"unexpected argument '{a.Positionals[0]}'");
-        var model = ClassifierModel.Load(a.Require("model"), a.Get("arch"), a.Double("width", 0.01, 8));
+        var (file, published) = ModelPaths.Resolve(a.Require("model"));
+        var model = ClassifierModel.Load(file, a.Get("arch") ?? published, a.Double("width", 0.01, 8));
         var inv = CultureInfo.InvariantCulture;
         int size = model.Architecture.DefaultInputSize;
         long macs = model.DefaultMultiplyAccumulates;

@@ -32,11 +32,11 @@ public sealed class ImageClassifier : IDisposable
     /// <summary>The evaluation transform in use.</summary>
     public EvalTransform Transform { get; }
 
-    ImageClassifier(IClassifierBackend backend, ClassifierOptions options)
+    ImageClassifier(IClassifierBackend backend, ClassifierOptions options, Hub.ModelHubEntry? published = null)
     {
         _backend = backend;
         _options = options;
-        Transform = options.Transform ?? backend.DefaultTransform;
+        Transform = options.Transform ?? published?.Transform ?? backend.DefaultTransform;
         Labels = options.Labels ?? PretrainedTransforms.LabelsFromMetadata(backend.Metadata)
             ?? ImageNetLabels.For(backend.NumClasses)
             ?? Enumerable.Range(0, backend.NumClasses).Select(i => $"class {i}").ToArray();
@@ -45,10 +45,12 @@ public sealed class ImageClassifier : IDisposable
     }
 
     /// <summary>
-    /// Loads a model: a <c>.safetensors</c> file (architecture and width from its metadata, or
-    /// <paramref name="architecture"/> and the weights' shapes).
+    /// Loads a model: a <c>.safetensors</c> or PyTorch <c>.pth</c> file (architecture and width from its
+    /// metadata, or <paramref name="architecture"/> and the weights' shapes), or a published model by
+    /// name (<c>mobilenetv4_conv_small.e2400_r224_in1k</c>, <c>mobilenet_v3_large.IMAGENET1K_V2</c>),
+    /// resolved through the local model cache and downloaded into it when missing (see <see cref="Hub.ModelHub"/>).
     /// </summary>
-    /// <param name="path">The weights file.</param>
+    /// <param name="path">The weights file, or a model name from <see cref="Hub.ModelHub.Catalog"/>.</param>
     /// <param name="architecture">Architecture id (e.g. <c>mobilenet_v3_large</c>, <c>mobilenetv4_conv_small</c>) when the file does not name it.</param>
     /// <param name="options">Width, threads, labels and transform overrides.</param>
     /// <exception cref="ModelFormatException">The file is malformed or does not fit the architecture.</exception>
@@ -57,8 +59,15 @@ public sealed class ImageClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         options ??= new ClassifierOptions();
         if (options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), "Threads must be at least 1");
+        Hub.ModelHubEntry? published = null;
+        if (!File.Exists(path) && Hub.ModelHub.TryFind(path, out var entry))
+        {
+            published = entry;
+            architecture ??= entry.Architecture;
+            path = Hub.ModelHub.Resolve(path);
+        }
         var model = ClassifierModel.Load(path, architecture, options.Width, options.Threads);
-        return new ImageClassifier(new FloatClassifierBackend(model), options);
+        return new ImageClassifier(new FloatClassifierBackend(model), options, published);
     }
 
     /// <summary>Top <paramref name="top"/> classes of an image file (JPEG, PNG, BMP, PNM).</summary>

@@ -1,3 +1,5 @@
+using MobileNets.Imaging;
+
 namespace MobileNets.Hub;
 
 /// <summary>
@@ -14,7 +16,7 @@ namespace MobileNets.Hub;
 /// <item>TensorFlow's hosted quantized MobileNets (uint8 .tflite), from the google-coral/test_data mirror
 /// at a pinned commit so the bytes cannot change; size and SHA-256 computed from that commit where the
 /// blob was available, null otherwise. Their inputs are uint8 with the normalization (x/127.5 - 1)
-/// folded into the input quantization: mean 0.5, std 0.5 in [0, 1] units; slim's eval crop is 87.5%.</item>
+/// folded into the input quantization: mean 0.5, std 0.5 in [0, 1] units; the whole image is resized.</item>
 /// </list>
 /// </summary>
 internal static class ModelCatalog
@@ -22,9 +24,6 @@ internal static class ModelCatalog
     const string CoralCommit = "104342d2d3480b3e66203073dac24f4e2dbb4c41";
 
     static readonly float[] InceptionMean = [0.5f, 0.5f, 0.5f], InceptionStd = [0.5f, 0.5f, 0.5f];
-    static readonly float[] ZeroMean = [0f, 0f, 0f], UnitStd = [1f, 1f, 1f];
-
-    enum Norm { ImageNet, Inception, None }
 
     public static IReadOnlyList<ModelHubEntry> Entries { get; } = Build();
 
@@ -68,46 +67,46 @@ internal static class ModelCatalog
     static List<ModelHubEntry> Build() =>
     [
         // ---- timm, efficientnet.py (_cfg default: 224, crop_pct 0.875, bicubic, ImageNet mean/std)
-        Timm("mobilenetv1_100.ra4_e3600_r224_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.Inception),
-        Timm("mobilenetv1_100h.ra4_e3600_r224_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.Inception),
-        Timm("mobilenetv1_125.ra4_e3600_r224_in1k", 224, 0.9, ImageInterpolation.Bicubic, Norm.Inception),
-        Timm("mobilenetv2_050.lamb_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv2_100.ra_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv2_110d.ra_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv2_120d.ra_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv2_140.ra_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
+        Timm("mobilenetv1_100.ra4_e3600_r224_in1k"),
+        Timm("mobilenetv1_100h.ra4_e3600_r224_in1k"),
+        Timm("mobilenetv1_125.ra4_e3600_r224_in1k"),
+        Timm("mobilenetv2_050.lamb_in1k"),
+        Timm("mobilenetv2_100.ra_in1k"),
+        Timm("mobilenetv2_110d.ra_in1k"),
+        Timm("mobilenetv2_120d.ra_in1k"),
+        Timm("mobilenetv2_140.ra_in1k"),
 
         // ---- timm, mobilenetv3.py (_cfg default: 224, crop_pct 0.875, bilinear, ImageNet mean/std)
-        Timm("mobilenetv3_large_100.ra_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv3_large_100.ra4_e3600_r224_in1k", 224, 0.95, ImageInterpolation.Bicubic, Norm.Inception),
-        Timm("mobilenetv3_large_100.miil_in21k_ft_in1k", 224, 0.875, ImageInterpolation.Bilinear, Norm.None),
-        Timm("mobilenetv3_large_150d.ra4_e3600_r256_in1k", 256, 0.95, ImageInterpolation.Bilinear, Norm.Inception),
-        Timm("mobilenetv3_small_050.lamb_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv3_small_075.lamb_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv3_small_100.lamb_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv3_rw.rmsp_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("tf_mobilenetv3_large_075.in1k", 224, 0.875, ImageInterpolation.Bilinear, Norm.Inception),
-        Timm("tf_mobilenetv3_large_100.in1k", 224, 0.875, ImageInterpolation.Bilinear, Norm.Inception),
-        Timm("tf_mobilenetv3_large_minimal_100.in1k", 224, 0.875, ImageInterpolation.Bilinear, Norm.Inception),
-        Timm("tf_mobilenetv3_small_075.in1k", 224, 0.875, ImageInterpolation.Bilinear, Norm.Inception),
-        Timm("tf_mobilenetv3_small_100.in1k", 224, 0.875, ImageInterpolation.Bilinear, Norm.Inception),
-        Timm("tf_mobilenetv3_small_minimal_100.in1k", 224, 0.875, ImageInterpolation.Bilinear, Norm.Inception),
-        Timm("mobilenetv4_conv_small_050.e3000_r224_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.Inception),
-        Timm("mobilenetv4_conv_small.e2400_r224_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_conv_small.e1200_r224_in1k", 224, 0.875, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_conv_small.e3600_r256_in1k", 256, 0.95, ImageInterpolation.Bicubic, Norm.Inception),
-        Timm("mobilenetv4_conv_medium.e500_r256_in1k", 256, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_conv_medium.e500_r224_in1k", 224, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_conv_medium.e250_r384_in12k_ft_in1k", 384, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_conv_large.e600_r384_in1k", 384, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_conv_large.e500_r256_in1k", 256, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_hybrid_medium.e200_r256_in12k_ft_in1k", 256, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_hybrid_medium.ix_e550_r256_in1k", 256, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_hybrid_medium.ix_e550_r384_in1k", 384, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_hybrid_medium.e500_r224_in1k", 224, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_hybrid_large.ix_e600_r384_in1k", 384, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_hybrid_large.e600_r384_in1k", 384, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
-        Timm("mobilenetv4_conv_blur_medium.e500_r224_in1k", 224, 0.95, ImageInterpolation.Bicubic, Norm.ImageNet),
+        Timm("mobilenetv3_large_100.ra_in1k"),
+        Timm("mobilenetv3_large_100.ra4_e3600_r224_in1k"),
+        Timm("mobilenetv3_large_100.miil_in21k_ft_in1k"),
+        Timm("mobilenetv3_large_150d.ra4_e3600_r256_in1k"),
+        Timm("mobilenetv3_small_050.lamb_in1k"),
+        Timm("mobilenetv3_small_075.lamb_in1k"),
+        Timm("mobilenetv3_small_100.lamb_in1k"),
+        Timm("mobilenetv3_rw.rmsp_in1k"),
+        Timm("tf_mobilenetv3_large_075.in1k"),
+        Timm("tf_mobilenetv3_large_100.in1k"),
+        Timm("tf_mobilenetv3_large_minimal_100.in1k"),
+        Timm("tf_mobilenetv3_small_075.in1k"),
+        Timm("tf_mobilenetv3_small_100.in1k"),
+        Timm("tf_mobilenetv3_small_minimal_100.in1k"),
+        Timm("mobilenetv4_conv_small_050.e3000_r224_in1k"),
+        Timm("mobilenetv4_conv_small.e2400_r224_in1k"),
+        Timm("mobilenetv4_conv_small.e1200_r224_in1k"),
+        Timm("mobilenetv4_conv_small.e3600_r256_in1k"),
+        Timm("mobilenetv4_conv_medium.e500_r256_in1k"),
+        Timm("mobilenetv4_conv_medium.e500_r224_in1k"),
+        Timm("mobilenetv4_conv_medium.e250_r384_in12k_ft_in1k"),
+        Timm("mobilenetv4_conv_large.e600_r384_in1k"),
+        Timm("mobilenetv4_conv_large.e500_r256_in1k"),
+        Timm("mobilenetv4_hybrid_medium.e200_r256_in12k_ft_in1k"),
+        Timm("mobilenetv4_hybrid_medium.ix_e550_r256_in1k"),
+        Timm("mobilenetv4_hybrid_medium.ix_e550_r384_in1k"),
+        Timm("mobilenetv4_hybrid_medium.e500_r224_in1k"),
+        Timm("mobilenetv4_hybrid_large.ix_e600_r384_in1k"),
+        Timm("mobilenetv4_hybrid_large.e600_r384_in1k"),
+        Timm("mobilenetv4_conv_blur_medium.e500_r224_in1k"),
 
         // ---- torchvision (weights enums; the hash prefix is in the file name)
         Torchvision("mobilenet_v2.IMAGENET1K_V1", "mobilenet_v2-b0353104.pth", 256),
@@ -124,24 +123,20 @@ internal static class ModelCatalog
         Tflite("mobilenet_v2_1.0_224_quant", "mobilenet_v2", 224, 3610798, "7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776"),
         new("deeplabv3_mnv2_pascal_quant", Coral("deeplabv3_mnv2_pascal_quant.tflite"), 2193224,
             "350af47fd346ea6d74b58833a351f583ba860e9806ec5bd292ff8d8f1f249398", null, "deeplabv3_mobilenet_v2", LabelSet.Voc,
-            new EvalTransform(513, 513, ImageInterpolation.Bilinear, InceptionMean, InceptionStd, Stretch: true)),
+            EvalTransform.WholeImage(513, 513, ResizeInterpolation.Bilinear, InceptionMean, InceptionStd)),
         new("ssd_mobilenet_v2_coco_quant_postprocess", Coral("ssd_mobilenet_v2_coco_quant_postprocess.tflite"), null, null, null,
             "ssd_mobilenet_v2", LabelSet.Coco,
-            new EvalTransform(300, 300, ImageInterpolation.Bilinear, InceptionMean, InceptionStd, Stretch: true)),
+            EvalTransform.WholeImage(300, 300, ResizeInterpolation.Bilinear, InceptionMean, InceptionStd)),
     ];
 
-    static ModelHubEntry Timm(string tag, int inputSize, double cropPct, ImageInterpolation interpolation, Norm norm)
+    /// <summary>A timm tag: its evaluation transform is timm's pretrained config of that tag (embedded, see TimmPretrainedConfigs).</summary>
+    static ModelHubEntry Timm(string tag)
     {
-        // timm.data.transforms_factory (eval, crop_mode "center"): scale_size = floor(img_size / crop_pct).
-        int resize = (int)Math.Floor(inputSize / cropPct);
-        var (mean, std) = norm switch
-        {
-            Norm.Inception => ((IReadOnlyList<float>)InceptionMean, (IReadOnlyList<float>)InceptionStd),
-            Norm.None => (ZeroMean, UnitStd),
-            _ => (EvalTransform.ImageNetMean, EvalTransform.ImageNetStd),
-        };
+        string arch = tag[..tag.IndexOf('.')];
+        if (!Architectures.TimmPretrainedConfigs.TryGet(arch, tag, out var cfg))
+            throw new InvalidOperationException($"no timm pretrained config for {tag}");
         return new ModelHubEntry(tag, $"https://huggingface.co/timm/{tag}/resolve/main/model.safetensors", null, null, null,
-            tag[..tag.IndexOf('.')], LabelSet.ImageNet1k, new EvalTransform(resize, inputSize, interpolation, mean, std));
+            arch, LabelSet.ImageNet1k, Classification.PretrainedTransforms.FromTimmConfig(cfg));
     }
 
     static ModelHubEntry Torchvision(string name, string file, int resize)
@@ -150,12 +145,13 @@ internal static class ModelCatalog
         string prefix = file[(file.LastIndexOf('-') + 1)..file.LastIndexOf('.')];
         return new ModelHubEntry(name, $"https://download.pytorch.org/models/{file}", null, null, prefix,
             name[..name.IndexOf('.')], LabelSet.ImageNet1k,
-            new EvalTransform(resize, 224, ImageInterpolation.Bilinear, EvalTransform.ImageNetMean, EvalTransform.ImageNetStd));
+            new EvalTransform(resize, 224, 224, ResizeInterpolation.Bilinear, EvalTransform.ImageNetMean, EvalTransform.ImageNetStd));
     }
 
     static ModelHubEntry Tflite(string name, string architecture, int inputSize, long? size, string? sha256) =>
         new(name, Coral(name + ".tflite"), size, sha256, null, architecture, LabelSet.ImageNet1001,
-            new EvalTransform((int)Math.Floor(inputSize / 0.875), inputSize, ImageInterpolation.Bilinear, InceptionMean, InceptionStd));
+            // TFLite classifiers: the whole image resized to the input size, bilinear (the uint8 input quantization folds x/127.5 - 1).
+            EvalTransform.WholeImage(inputSize, inputSize, ResizeInterpolation.Bilinear, InceptionMean, InceptionStd));
 
     static string Coral(string file) => $"https://github.com/google-coral/test_data/raw/{CoralCommit}/{file}";
 }

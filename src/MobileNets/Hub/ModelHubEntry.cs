@@ -1,3 +1,5 @@
+using MobileNets.Imaging;
+
 namespace MobileNets.Hub;
 
 /// <summary>Which label list a model's outputs index.</summary>
@@ -11,35 +13,6 @@ public enum LabelSet
     Coco,
     /// <summary>The 21 PASCAL VOC segmentation classes (background first).</summary>
     Voc,
-}
-
-/// <summary>The resampling filter of a resize.</summary>
-public enum ImageInterpolation
-{
-    /// <summary>Bilinear (torchvision's default, timm's for some tags).</summary>
-    Bilinear,
-    /// <summary>Bicubic (most timm tags).</summary>
-    Bicubic,
-}
-
-/// <summary>
-/// The evaluation preprocessing a model's weights were published with: scale pixels to [0, 1],
-/// resize, center-crop, then normalize each channel as <c>(x - Mean) / Std</c>.
-/// </summary>
-/// <param name="ResizeSize">With <paramref name="Stretch"/> false, the length the shorter side is resized to
-/// (timm: <c>floor(input_size / crop_pct)</c>); with it true, ignored.</param>
-/// <param name="CropSize">The side of the square center crop fed to the network.</param>
-/// <param name="Interpolation">The resize filter.</param>
-/// <param name="Mean">Per-channel (RGB) mean, in [0, 1] pixel units.</param>
-/// <param name="Std">Per-channel (RGB) standard deviation, in [0, 1] pixel units.</param>
-/// <param name="Stretch">True when the whole image is resized to <paramref name="CropSize"/> squared without keeping its aspect (detection and segmentation models).</param>
-public sealed record EvalTransform(int ResizeSize, int CropSize, ImageInterpolation Interpolation, IReadOnlyList<float> Mean, IReadOnlyList<float> Std, bool Stretch = false)
-{
-    /// <summary>ImageNet's mean (0.485, 0.456, 0.406), used by torchvision and most timm weights.</summary>
-    public static IReadOnlyList<float> ImageNetMean { get; } = [0.485f, 0.456f, 0.406f];
-
-    /// <summary>ImageNet's standard deviation (0.229, 0.224, 0.225).</summary>
-    public static IReadOnlyList<float> ImageNetStd { get; } = [0.229f, 0.224f, 0.225f];
 }
 
 /// <summary>
@@ -56,7 +29,7 @@ public sealed record EvalTransform(int ResizeSize, int CropSize, ImageInterpolat
 /// (checked as torch.hub's check_hash does), or null.</param>
 /// <param name="Architecture">The architecture id (as <c>--arch</c> takes it).</param>
 /// <param name="Labels">The label list its outputs index.</param>
-/// <param name="Transform">Its evaluation preprocessing.</param>
+/// <param name="Transform">Its evaluation preprocessing (for timm tags, timm's pretrained config of that tag).</param>
 public sealed record ModelHubEntry(
     string Name,
     string Url,

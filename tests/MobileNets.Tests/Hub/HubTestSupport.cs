@@ -1,3 +1,4 @@
+using MobileNets.Imaging;
 using System.Security.Cryptography;
 using MobileNets.Hub;
 
@@ -19,7 +20,7 @@ public static class HubTestSupport
 
     internal static ModelHubEntry Entry(string url, byte[]? pinnedContent, string name = "test_model.e1_in1k") =>
         new(name, url, pinnedContent?.Length, pinnedContent == null ? null : Sha256(pinnedContent), null, "mobilenet_v3_small",
-            LabelSet.ImageNet1k, new EvalTransform(256, 224, ImageInterpolation.Bilinear, EvalTransform.ImageNetMean, EvalTransform.ImageNetStd));
+            LabelSet.ImageNet1k, EvalTransform.Torchvision);
 
     /// <summary>A client that ignores proxy settings, so 127.0.0.1 is always reached directly.</summary>
     internal static HttpClient Client { get; } = HubDownloader.CreateClient(useProxy: false);

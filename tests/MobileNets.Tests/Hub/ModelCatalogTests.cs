@@ -1,3 +1,4 @@
+using MobileNets.Imaging;
 using System.Text.RegularExpressions;
 using MobileNets.Architectures;
 using MobileNets.Hub;
@@ -33,9 +34,9 @@ public partial class ModelCatalogTests
         var v2 = ModelHub.Find("mobilenet_v3_large.IMAGENET1K_V2");
         Assert.Equal("https://download.pytorch.org/models/mobilenet_v3_large-5c1a4163.pth", v2.Url);
         Assert.Equal("5c1a4163", v2.Sha256Prefix);
-        Assert.Equal((232, 224, ImageInterpolation.Bilinear), (v2.Transform.ResizeSize, v2.Transform.CropSize, v2.Transform.Interpolation));
+        Assert.Equal((232, 224, ResizeInterpolation.Bilinear), (v2.Transform.ResizeShorter, v2.Transform.CropHeight, v2.Transform.Interpolation));
         Assert.Equal(EvalTransform.ImageNetMean, v2.Transform.Mean);
-        Assert.Equal(256, ModelHub.Find("mobilenet_v2.IMAGENET1K_V1").Transform.ResizeSize);
+        Assert.Equal(256, ModelHub.Find("mobilenet_v2.IMAGENET1K_V1").Transform.ResizeShorter);
         Assert.Equal("mobilenet_v3_large.IMAGENET1K_V2", ModelHub.Find("mobilenet_v3_large").Name);
         Assert.Equal("mobilenet_v3_small.IMAGENET1K_V1", ModelHub.Find("mobilenet_v3_small.DEFAULT").Name);
         Assert.Equal("mobilenet_v3_large.IMAGENET1K_V2.pth", v2.FileName);
@@ -46,15 +47,15 @@ public partial class ModelCatalogTests
     {
         var ra = ModelHub.Find("mobilenetv3_large_100.ra_in1k");
         Assert.Equal("https://huggingface.co/timm/mobilenetv3_large_100.ra_in1k/resolve/main/model.safetensors", ra.Url);
-        Assert.Equal((256, 224, ImageInterpolation.Bicubic), (ra.Transform.ResizeSize, ra.Transform.CropSize, ra.Transform.Interpolation));
+        Assert.Equal((256, 224, ResizeInterpolation.Bicubic), (ra.Transform.ResizeShorter, ra.Transform.CropHeight, ra.Transform.Interpolation));
 
         // input_size 256, crop_pct 0.95, bicubic, Inception mean/std: resize floor(256 / 0.95) = 269
         var v4 = ModelHub.Find("mobilenetv4_conv_small.e3600_r256_in1k");
-        Assert.Equal((269, 256, ImageInterpolation.Bicubic), (v4.Transform.ResizeSize, v4.Transform.CropSize, v4.Transform.Interpolation));
+        Assert.Equal((269, 256, ResizeInterpolation.Bicubic), (v4.Transform.ResizeShorter, v4.Transform.CropHeight, v4.Transform.Interpolation));
         Assert.Equal([0.5f, 0.5f, 0.5f], v4.Transform.Std);
 
         var tf = ModelHub.Find("tf_mobilenetv3_small_100.in1k");
-        Assert.Equal(ImageInterpolation.Bilinear, tf.Transform.Interpolation);
+        Assert.Equal(ResizeInterpolation.Bilinear, tf.Transform.Interpolation);
         Assert.Equal("mobilenetv2_100.ra_in1k", ModelHub.Find("mobilenetv2_100").Name);
     }
 
