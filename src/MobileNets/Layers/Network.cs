@@ -9,13 +9,14 @@ namespace MobileNets.Layers;
 /// </summary>
 internal sealed class Network : IDisposable
 {
-    readonly IReadOnlyList<ILayer> _layers;
+    readonly ILayer[] _layers;   // an array: foreach over the interface would allocate an enumerator per call
     readonly ConcurrentBag<Scratch> _scratches = new();
+    Scratch? _cachedScratch;
 
     public Network(IReadOnlyList<ILayer> layers, int threads = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        _layers = layers;
+        _layers = [.. layers];
         Threads = threads;
         _pool = threads > 1 ? new Threading.WorkerPool(threads) : null;
     }
@@ -62,7 +63,8 @@ internal sealed class Network : IDisposable
         var inShape = CheckInput(nchw, batch, height, width);
         var outputShape = OutputShape(inShape);
         if (output.Length != batch * outputShape.Size) throw new ArgumentException($"output must hold {batch * outputShape.Size} values");
-        var scratch = _scratches.TryTake(out var s) ? s : new Scratch(_pool);
+        // The common single-caller case reuses one cached scratch without touching the bag.
+        var scratch = Interlocked.Exchange(ref _cachedScratch, null) ?? (_scratches.TryTake(out var s) ? s : new Scratch(_pool));
         try
         {
             for (int n = 0; n < batch; n++)
@@ -71,7 +73,10 @@ internal sealed class Network : IDisposable
                 ForwardOne(nchw.Slice(n * inShape.Size, inShape.Size), inShape, output.Slice(n * outputShape.Size, outputShape.Size), scratch);
             }
         }
-        finally { _scratches.Add(scratch); }
+        finally
+        {
+            if (Interlocked.CompareExchange(ref _cachedScratch, scratch, null) != null) _scratches.Add(scratch);
+        }
     }
 
     void ForwardOne(ReadOnlySpan<float> chw, FeatureShape shape, Span<float> outChw, Scratch scratch)
