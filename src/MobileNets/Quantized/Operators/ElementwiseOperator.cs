@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+using MobileNets.Weights.TfLite;
+
+namespace MobileNets.Quantized.Operators;
+
+/// <summary>
+/// ADD and MUL with NumPy-style broadcasting. Quantized ADD follows XNNPACK's qu8/qs8 vadd
+/// (src/microparams-init.c, xnn_init_qu8_add_minmax_*_params; src/qu8-vadd/gen/minmax-scalar-x1.c):
+/// multipliers lrintf(scale_ratio * 2^shift) with shift = 20 - exponent of the larger ratio,
+/// out = (bias + a·ma + b·mb) >> shift (arithmetic) + zp, clamped. Quantized MUL follows XNNPACK's
+/// fp32 vmul: (a - za)(b - zb) times a_scale·b_scale/out_scale, rounded to nearest-even.
+/// </summary>
+internal sealed class ElementwiseOperator : GraphOperator
+{
+    readonly bool _isAdd, _quantized;
+    readonly GraphTensor _a, _b, _output;
+    readonly int[] _aStrides, _bStrides, _outShape;
+    // quantized add
+    readonly int _bias, _aMultiplier, _bMultiplier, _shift;
+    // quantized mul
+    readonly float _productScale;
+    readonly int _min, _max;
+    readonly float _fmin, _fmax;
+
+    ElementwiseOperator(OperatorSite site, bool isAdd, GraphTensor a, GraphTensor b, GraphTensor output, TfLiteActivation act) : base(site.Index)
+    {
+        _isAdd = isAdd; _a = a; _b = b; _output = output;
+        _outShape = output.Shape;
+        _aStrides = BroadcastStrides(site, a, output);
+        _bStrides = BroadcastStrides(site, b, output);
+        _quantized = site.IsQuantized(a, output);
+        (_fmin, _fmax) = ActivationRange.Float(act, site.Where);
+        if (!_quantized)
+        {
+            site.RequireSameType(a, b);
+            return;
+        }
+        site.RequireQuantized8(b);
+        site.RequireSameType(a, b);
+        (_min, _max) = ActivationRange.Xnnpack(output, act, site.Where);
+        if (isAdd)
+        {
+            float aRatio = a.Scale / output.Scale, bRatio = b.Scale / output.Scale;
+            site.Require(aRatio >= 1f / 1024 && aRatio < 256f && bRatio >= 1f / 1024 && bRatio < 256f,
+                "input-to-output scale ratio outside [2^-10, 2^8), which XNNPACK does not take");
+            float maxRatio = MathF.Max(aRatio, bRatio);
+            int exponent = (int)(BitConverter.SingleToUInt32Bits(maxRatio) >> 23) - 127;
+            _shift = 20 - exponent;
+            _aMultiplier = (int)MathF.Round(MathF.ScaleB(aRatio, _shift), MidpointRounding.ToEven);
+            _bMultiplier = (int)MathF.Round(MathF.ScaleB(bRatio, _shift), MidpointRounding.ToEven);
+            _bias = (1 << (_shift - 1)) - _aMultiplier * a.ZeroPoint - _bMultiplier * b.ZeroPoint;
+        }
+        else
+        {
+            _productScale = a.Scale * b.Scale / output.Scale;
+            site.Require(_productScale >= 1f / 65536 && _productScale < 256f, "input-product-to-output scale outside [2^-16, 2^8)");
+        }
+    }
+
+    public static GraphOperator Build(OperatorSite site, bool isAdd)
+    {
+        site.RequireArity(2, 2, 1);
+        var act = site.Options<ElementwiseOptions>().Activation;
+        return new ElementwiseOperator(site, isAdd, site.Input(0), site.Input(1), site.Output(), act);
+    }
+
+    /// <summary>Element strides of an input aligned to the output's trailing dimensions (0 where broadcast).</summary>
+    static int[] BroadcastStrides(OperatorSite site, GraphTensor input, GraphTensor output)
+    {
+        int rank = output.Shape.Length;
+        site.Require(input.Shape.Length <= rank, $"{input.Describe} does not broadcast to {output.Describe}");
+        var strides = new int[rank];
+        int stride = 1;
+        for (int d = rank - 1, i = input.Shape.Length - 1; d >= 0; d--, i--)
+        {
+            int dim = i >= 0 ? input.Shape[i] : 1;
+            site.Require(dim == output.Shape[d] || dim == 1, $"{input.Describe} does not broadcast to {output.Describe}");
+            strides[d] = dim == 1 ? 0 : stride;
+            stride *= dim;
+        }
+        return strides;
+    }
+
+    public override void Execute(ExecutionContext context)
+    {
+        var a = context.Data(_a);
+        var b = context.Data(_b);
+        var y = context.Data(_output);
+        int count = _output.ElementCount;
+        bool same = _a.ElementCount == count && _b.ElementCount == count;
+        Span<int> index = stackalloc int[_outShape.Length];
+        int ai = 0, bi = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (same) { ai = i; bi = i; }
+            if (_quantized) y[i] = Quantized(a[ai], b[bi]);
+            else
+            {
+                float fa = MemoryMarshal.Cast<byte, float>(a)[ai], fb = MemoryMarshal.Cast<byte, float>(b)[bi];
+                MemoryMarshal.Cast<byte, float>(y)[i] = Math.Clamp(_isAdd ? fa + fb : fa * fb, _fmin, _fmax);
+            }
+            if (!same) Advance(index, ref ai, ref bi);
+        }
+    }
+
+    void Advance(Span<int> index, ref int ai, ref int bi)
+    {
+        for (int d = _outShape.Length - 1; d >= 0; d--)
+        {
+            index[d]++; ai += _aStrides[d]; bi += _bStrides[d];
+            if (index[d] < _outShape[d]) return;
+            ai -= _aStrides[d] * index[d]; bi -= _bStrides[d] * index[d]; index[d] = 0;
+        }
+    }
+
+    byte Quantized(int a, int b)
+    {
+        if (_isAdd)
+        {
+            int acc = _bias + a * _aMultiplier + b * _bMultiplier;
+            int v = Math.Clamp(acc >> _shift, _min - _output.ZeroPoint, _max - _output.ZeroPoint);
+            return (byte)(v + _output.ZeroPoint);
+        }
+        return Kernels.Quantized.Requantization.Fp32((a - _a.ZeroPoint) * (b - _b.ZeroPoint), _productScale, _output.ZeroPoint, _min, _max);
+    }
+}
