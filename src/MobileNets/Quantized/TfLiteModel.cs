@@ -100,7 +100,18 @@ internal sealed class TfLiteModel : IDisposable
     /// <summary>Runs the model on one raw buffer per input; returns every output's raw bytes.</summary>
     public byte[][] Run(IReadOnlyList<byte[]> inputs) => Execute(inputs, firstOnly: false);
 
-    byte[][] Execute(IReadOnlyList<byte[]> inputs, bool firstOnly)
+    /// <summary>
+    /// Runs the model and returns the raw bytes of the named tensors (any tensor of subgraph 0, e.g.
+    /// intermediate activations), each in its own type; for tests and diagnostics.
+    /// </summary>
+    public byte[][] RunAndCapture(IReadOnlyList<byte[]> inputs, params string[] tensorNames)
+    {
+        var captured = tensorNames.Select(n => _tensors.FirstOrDefault(t => t.Name == n)
+            ?? throw new ArgumentException($"{Source} has no tensor '{n}'")).ToArray();
+        return Execute(inputs, firstOnly: false, captured);
+    }
+
+    byte[][] Execute(IReadOnlyList<byte[]> inputs, bool firstOnly, GraphTensor[]? captured = null)
     {
         if (inputs.Count != _inputs.Length) throw new ArgumentException($"{Source} needs {_inputs.Length} inputs, got {inputs.Count}");
         if (!_contexts.TryTake(out var context)) context = new ExecutionContext(_tensors, _operators.Length);
@@ -116,11 +127,11 @@ internal sealed class TfLiteModel : IDisposable
                 if (t.SignedOffset != 0) Flip(dst);
             }
             foreach (var op in _operators) op.Execute(context);
-            int count = firstOnly ? 1 : _outputs.Length;
-            var results = new byte[count][];
-            for (int i = 0; i < count; i++)
+            var wanted = captured ?? (firstOnly ? _outputs[..1] : _outputs);
+            var results = new byte[wanted.Length][];
+            for (int i = 0; i < wanted.Length; i++)
             {
-                var t = _outputs[i];
+                var t = wanted[i];
                 results[i] = context.Data(t).ToArray();
                 if (t.SignedOffset != 0) Flip(results[i]);
             }
