@@ -17,6 +17,9 @@ internal sealed class TfLiteModel : IDisposable
     readonly GraphTensor[] _inputs, _outputs;
     readonly ConcurrentBag<ExecutionContext> _contexts = new();
 
+    /// <summary>Most memory one inference may need for activation tensors.</summary>
+    public const long MaxActivationBytes = 1L << 30;
+
     public string Source { get; }
     public IReadOnlyList<TfLiteTensorInfo> Inputs { get; }
     public IReadOnlyList<TfLiteTensorInfo> Outputs { get; }
@@ -60,6 +63,9 @@ internal sealed class TfLiteModel : IDisposable
             if (t.SignedOffset != 0) for (int i = 0; i < t.ByteLength; i++) constant[i] ^= 0x80;
             t.Constant = constant;
         }
+        long activationBytes = tensors.Where(t => !t.IsConstant).Sum(t => (long)t.ByteLength);
+        if (activationBytes > MaxActivationBytes)
+            throw new ModelFormatException($"{source}: activations need {activationBytes} bytes, over the {MaxActivationBytes}-byte limit");
         var produced = new bool[tensors.Length];
         foreach (int i in graph.Inputs) produced[i] = true;
         foreach (var t in tensors) if (t.IsConstant) produced[t.Index] = true;

@@ -9,8 +9,8 @@ namespace MobileNets.Kernels.Quantized;
 /// pre-packed signed weights. Uses AVX-VNNI vpdpbusd (u8 x s8 -> s32, 4 products per lane) when
 /// present, else AVX2 widening multiply-adds (pmaddwd on 16-bit values, exact: XNNPACK also avoids
 /// the saturating pmaddubsw), else the scalar path. All paths give identical integers.
-/// Each activation row must have <see cref="QuantizedGemmWeights.PaddedDepth"/> readable bytes
-/// (bytes past the depth meet zero weights and are never summed).
+/// Each activation row must have <see cref="QuantizedGemmWeights.PaddedDepth"/> readable bytes and
+/// the last row 31 more (bytes past the depth meet zero weights and are masked out of row sums).
 /// </summary>
 internal static unsafe class QuantizedGemm
 {
@@ -24,7 +24,8 @@ internal static unsafe class QuantizedGemm
     {
         if (rows == 0) return;
         if (path == Path.Auto) path = Best;
-        if ((long)(rows - 1) * aStride + w.PaddedDepth > a.Length) throw new ArgumentException("activation rows are shorter than the padded depth");
+        if ((long)(rows - 1) * aStride + Math.Max(w.PaddedDepth, w.Depth + 31) > a.Length)
+            throw new ArgumentException("activation rows (with their trailing slack) are shorter than the kernels read");
         if ((long)(rows - 1) * outputStride + w.Channels > output.Length) throw new ArgumentException("output is too small");
         Span<int> rowSums = rows <= 1024 ? stackalloc int[rows] : new int[rows];
         fixed (byte* pa = a)
@@ -58,18 +59,28 @@ internal static unsafe class QuantizedGemm
         public readonly int ZeroPoint = stage.ZeroPoint, Min = stage.Min, Max = stage.Max;
     }
 
+    static readonly byte[] TailMasks = Enumerable.Range(0, 64).Select(i => (byte)(i < 32 ? 0xFF : 0)).ToArray();
+
+    /// <summary>Σ of n bytes. The AVX2 path reads up to 31 bytes past the end (masked off), within the rows' padding and slack.</summary>
     static int ByteSum(byte* p, int n)
     {
-        int sum = 0, i = 0;
-        if (Avx2.IsSupported)
+        if (!Avx2.IsSupported)
         {
-            var acc = Vector256<long>.Zero;
-            for (; i + 32 <= n; i += 32)
-                acc = Avx2.Add(acc, Avx2.SumAbsoluteDifferences(Avx.LoadVector256(p + i), Vector256<byte>.Zero).AsInt64());
-            sum = (int)(acc.GetElement(0) + acc.GetElement(1) + acc.GetElement(2) + acc.GetElement(3));
+            int s = 0;
+            for (int k = 0; k < n; k++) s += p[k];
+            return s;
         }
-        for (; i < n; i++) sum += p[i];
-        return sum;
+        var acc = Vector256<long>.Zero;
+        int i = 0;
+        for (; i + 32 <= n; i += 32)
+            acc = Avx2.Add(acc, Avx2.SumAbsoluteDifferences(Avx.LoadVector256(p + i), Vector256<byte>.Zero).AsInt64());
+        if (i < n)
+            fixed (byte* mask = TailMasks)
+            {
+                var tail = Avx2.And(Avx.LoadVector256(p + i), Avx.LoadVector256(mask + 32 - (n - i)));
+                acc = Avx2.Add(acc, Avx2.SumAbsoluteDifferences(tail, Vector256<byte>.Zero).AsInt64());
+            }
+        return (int)(acc.GetElement(0) + acc.GetElement(1) + acc.GetElement(2) + acc.GetElement(3));
     }
 
     // ---- VNNI: 4 rows x 16 channels per micro-tile, 8 accumulators of 8 int32 lanes.

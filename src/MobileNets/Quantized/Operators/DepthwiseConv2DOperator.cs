@@ -63,9 +63,7 @@ internal sealed class DepthwiseConv2DOperator : GraphOperator
             if (_multiplier > 1)
             {
                 var expanded = context.Scratch(Index, inPixels * outC);
-                for (int p = 0; p < inPixels; p++)
-                    for (int c = 0; c < outC; c++)
-                        expanded[p * outC + c] = x[p * _inChannels + c / _multiplier];
+                QuantizedDepthwise.ExpandChannels(x, inPixels, _inChannels, _multiplier, expanded);
                 x = expanded;
             }
             QuantizedDepthwise.Run(_weights, _stage, _geo, x, output.Slice(n * outPixels * outC, outPixels * outC));
