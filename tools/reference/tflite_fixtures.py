@@ -11,6 +11,10 @@ deeplab: DeepLab v3 (MobileNetV2, PASCAL VOC, 513x513 uint8) on images/bird_segm
   ARG_MAX) is the class map. Writes deeplab_bird.safetensors: 'logits33' U8 [1,33,33,21] and
   'classes' U8 [1,513,513], with the logits tensor's name in the metadata ('logits33_tensor').
 
+tflite_cases.py models (int8 per-channel, float32, single operators, random weights; see there):
+  CASE.safetensors each with 'model' U8 (the .tflite bytes), 'input' and 'output' (TFLite's output 0).
+  unsupported_operator.tflite: a SPLIT model the engine must refuse at load.
+
 usage: tflite_fixtures.py SHARED_DATA_DIR OUT_DIR
 """
 import json, os, struct, subprocess, sys, tempfile
@@ -25,7 +29,7 @@ def write_safetensors(path, tensors, metadata=None):
     header, off, blobs = ({'__metadata__': metadata} if metadata else {}), 0, []
     for name, a in tensors.items():
         a = np.ascontiguousarray(a); b = a.tobytes()
-        header[name] = {'dtype': {np.uint8: 'U8', np.int8: 'I8', np.float32: 'F32'}[a.dtype.type],
+        header[name] = {'dtype': {np.uint8: 'U8', np.int8: 'I8', np.float32: 'F32', np.int32: 'I32'}[a.dtype.type],
                         'shape': list(a.shape), 'data_offsets': [off, off + len(b)]}
         off += len(b); blobs.append(b)
     h = json.dumps(header, separators=(',', ':')).encode(); h += b' ' * ((8 - len(h) % 8) % 8)
@@ -49,8 +53,9 @@ def run_tflite(model_bytes, inputs, out_dtype=None):
         write_safetensors(f'{tmp}/in.safetensors', {'input': inputs})
         env = dict(os.environ)
         if out_dtype: env['TFLITE_OUTPUT_DTYPE'] = out_dtype
-        subprocess.run(['node', REF_JS, f'{tmp}/m.tflite', f'{tmp}/in.safetensors', f'{tmp}/out.safetensors'],
-                       check=True, env=env, capture_output=True)
+        r = subprocess.run(['node', REF_JS, f'{tmp}/m.tflite', f'{tmp}/in.safetensors', f'{tmp}/out.safetensors'],
+                           env=env, capture_output=True, text=True)
+        if r.returncode != 0: raise RuntimeError(f'TFLite failed: {r.stderr.strip()[:1500]}')
         return read_safetensors(f'{tmp}/out.safetensors')['output']
 
 
@@ -134,7 +139,18 @@ def deeplab(data, out):
     print('deeplab: logits', logits33.shape, 'classes', np.bincount(classes.ravel(), minlength=21))
 
 
+def generated_cases(out):
+    sys.path.insert(0, HERE)
+    import tflite_cases
+    for name, model, x in tflite_cases.int8_cases():
+        y = run_tflite(model, x)
+        write_safetensors(f'{out}/{name}.safetensors', {'model': np.frombuffer(model, np.uint8), 'input': x, 'output': y})
+        print(name, x.dtype, x.shape, '->', y.dtype, y.shape)
+    open(f'{out}/unsupported_operator.tflite', 'wb').write(tflite_cases.unsupported_operator_model())
+
+
 if __name__ == '__main__':
     data, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
     deeplab(data, out)
+    generated_cases(out)

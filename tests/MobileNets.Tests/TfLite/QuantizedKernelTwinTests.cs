@@ -91,6 +91,38 @@ public class QuantizedKernelTwinTests
     }
 
     [Fact]
+    public void AddMatchesScalarTwin()
+    {
+        var rng = new Random(77);
+        foreach (int length in new[] { 1, 3, 7, 17, 33, 100 })
+        {
+            var p = new QuantizedAddParams((float)(rng.NextDouble() * 2 + 0.01), (float)(rng.NextDouble() * 2 + 0.01),
+                rng.Next(256), rng.Next(256), rng.Next(256), rng.Next(0, 40), rng.Next(200, 256));
+            var a = new byte[length]; var b = new byte[length];
+            rng.NextBytes(a); rng.NextBytes(b);
+            var simd = new byte[length];
+            QuantizedAdd.Run(p, a, b, simd);
+            var scalar = new byte[length];
+            QuantizedAdd.Run(p, a, b, scalar, simd: false);
+            Assert.Equal(scalar, simd);
+            for (int i = 0; i < length; i++) Assert.Equal(p.Add(a[i], b[i]), simd[i]);
+        }
+    }
+
+    [Fact]
+    public void AddParametersFollowXnnpack()
+    {
+        // Ratios 0.75 and 0.5: the larger has exponent -1, so shift 21 and multipliers 0.75·2^21, 0.5·2^21.
+        var p = new QuantizedAddParams(0.75f, 0.5f, 10, 20, 5, 0, 255);
+        Assert.Equal(21, p.Shift);
+        Assert.Equal(1572864, p.AMultiplier);
+        Assert.Equal(1048576, p.BMultiplier);
+        Assert.Equal((1 << 20) - 1572864 * 10 - 1048576 * 20, p.Bias);
+        // (14-10)·0.75 + (22-20)·0.5 = 4 -> 4 + 5.
+        Assert.Equal(9, p.Add(14, 22));
+    }
+
+    [Fact]
     public void RequantizationRoundsHalfToEvenAndClamps()
     {
         // 5 * 0.5 = 2.5 -> 2 and 7 * 0.5 = 3.5 -> 4 (lrintf), plus the zero point.

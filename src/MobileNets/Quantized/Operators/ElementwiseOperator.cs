@@ -1,13 +1,12 @@
 using System.Runtime.InteropServices;
+using MobileNets.Kernels.Quantized;
 using MobileNets.Weights.TfLite;
 
 namespace MobileNets.Quantized.Operators;
 
 /// <summary>
 /// ADD and MUL with NumPy-style broadcasting. Quantized ADD follows XNNPACK's qu8/qs8 vadd
-/// (src/microparams-init.c, xnn_init_qu8_add_minmax_*_params; src/qu8-vadd/gen/minmax-scalar-x1.c):
-/// multipliers lrintf(scale_ratio * 2^shift) with shift = 20 - exponent of the larger ratio,
-/// out = (bias + a·ma + b·mb) >> shift (arithmetic) + zp, clamped. Quantized MUL follows XNNPACK's
+/// (<see cref="QuantizedAddParams"/>). Quantized MUL follows XNNPACK's
 /// fp32 vmul: (a - za)(b - zb) times a_scale·b_scale/out_scale, rounded to nearest-even.
 /// </summary>
 internal sealed class ElementwiseOperator : GraphOperator
@@ -15,8 +14,7 @@ internal sealed class ElementwiseOperator : GraphOperator
     readonly bool _isAdd, _quantized;
     readonly GraphTensor _a, _b, _output;
     readonly int[] _aStrides, _bStrides, _outShape;
-    // quantized add
-    readonly int _bias, _aMultiplier, _bMultiplier, _shift;
+    readonly QuantizedAddParams? _add;
     // quantized mul
     readonly float _productScale;
     readonly int _min, _max;
@@ -43,12 +41,7 @@ internal sealed class ElementwiseOperator : GraphOperator
             float aRatio = a.Scale / output.Scale, bRatio = b.Scale / output.Scale;
             site.Require(aRatio >= 1f / 1024 && aRatio < 256f && bRatio >= 1f / 1024 && bRatio < 256f,
                 "input-to-output scale ratio outside [2^-10, 2^8), which XNNPACK does not take");
-            float maxRatio = MathF.Max(aRatio, bRatio);
-            int exponent = (int)(BitConverter.SingleToUInt32Bits(maxRatio) >> 23) - 127;
-            _shift = 20 - exponent;
-            _aMultiplier = (int)MathF.Round(MathF.ScaleB(aRatio, _shift), MidpointRounding.ToEven);
-            _bMultiplier = (int)MathF.Round(MathF.ScaleB(bRatio, _shift), MidpointRounding.ToEven);
-            _bias = (1 << (_shift - 1)) - _aMultiplier * a.ZeroPoint - _bMultiplier * b.ZeroPoint;
+            _add = new QuantizedAddParams(aRatio, bRatio, a.ZeroPoint, b.ZeroPoint, output.ZeroPoint, _min, _max);
         }
         else
         {
@@ -88,6 +81,11 @@ internal sealed class ElementwiseOperator : GraphOperator
         var y = context.Data(_output);
         int count = _output.ElementCount;
         bool same = _a.ElementCount == count && _b.ElementCount == count;
+        if (same && _add != null)
+        {
+            QuantizedAdd.Run(_add, a, b, y);
+            return;
+        }
         Span<int> index = stackalloc int[_outShape.Length];
         int ai = 0, bi = 0;
         for (int i = 0; i < count; i++)
@@ -115,12 +113,7 @@ internal sealed class ElementwiseOperator : GraphOperator
 
     byte Quantized(int a, int b)
     {
-        if (_isAdd)
-        {
-            int acc = _bias + a * _aMultiplier + b * _bMultiplier;
-            int v = Math.Clamp(acc >> _shift, _min - _output.ZeroPoint, _max - _output.ZeroPoint);
-            return (byte)(v + _output.ZeroPoint);
-        }
-        return Kernels.Quantized.Requantization.Fp32((a - _a.ZeroPoint) * (b - _b.ZeroPoint), _productScale, _output.ZeroPoint, _min, _max);
+        if (_add != null) return _add.Add(a, b);
+        return Requantization.Fp32((a - _a.ZeroPoint) * (b - _b.ZeroPoint), _productScale, _output.ZeroPoint, _min, _max);
     }
 }
