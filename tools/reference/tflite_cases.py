@@ -157,19 +157,33 @@ class Builder:
     def const_i32(self, name, values):
         return self.g.tensor(name, 'i32', [len(values)], data=np.array(values, np.int32).tobytes())
 
-    def done(self, inputs, output):
-        return self.g.build(inputs, [output])
+    def done(self, inputs, output, external_buffers=False):
+        return self.g.build(inputs, [output], external_buffers)
 
 
 def int8_cases(seed=7):
     rng = np.random.default_rng(seed)
     cases = []
+    all_values = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
 
     b = Builder(rng); x, q = b.input([1, 9, 9, 3])
     c1 = b.conv(x, 8, 3, 2, SAME, RELU6)
     d = b.depthwise(c1, 2, 3, 1, SAME, RELU)
     c3 = b.conv(d, 8, 1, 1, SAME, 0)
     cases.append(('int8_conv_dw_add', b.done([x], b.add(c1, c3)), q))
+
+    b = Builder(rng); x, q = b.input([1, 9, 9, 3])
+    c1 = b.conv(x, 8, 3, 2, SAME, RELU6)
+    out = b.depthwise(c1, 1, 3, 1, SAME, RELU)
+    # This TFLite build predates buffers stored after the flatbuffer, so TFLite runs the inline twin.
+    cases.append(('int8_conv_external_buffers', (b.done([x], out, external_buffers=True), b.done([x], out)), q))
+
+    for name, code, fn in (('int8_relu', 19, lambda v: np.maximum(v, 0)), ('int8_relu6', 21, lambda v: np.clip(v, 0, 6))):
+        b = Builder(rng); x, _ = b.input([1, 256], -8, 8)
+        cases.append((name, b.done([x], b.same_quant(code, [x], fn(b.values[x][0]))), all_values))
+
+    b = Builder(rng); x, q = b.input([1, 1, 1, 12])
+    cases.append(('int8_squeeze', b.done([x], b.same_quant(43, [x], np.zeros((1, 12), np.float32), {0: __import__('tflite_writer').Vec('i32', [1, 2])})), q))
 
     b = Builder(rng); x, q = b.input([1, 5, 5, 8])
     cases.append(('int8_mean_fc_softmax', b.done([x], b.softmax(b.fully_connected(b.mean(x), 10))), q))
@@ -189,7 +203,6 @@ def int8_cases(seed=7):
     b = Builder(rng); x, q = b.input([1, 7, 7, 5])
     cases.append(('int8_maxpool_valid', b.done([x], b.same_quant(17, [x], np.zeros((1, 3, 3, 5), np.float32), {0: ('u8', VALID), 1: ('i32', 2), 2: ('i32', 2), 3: ('i32', 2), 4: ('i32', 2), 5: ('u8', 0)})), q))
 
-    all_values = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
     b = Builder(rng); x, _ = b.input([1, 256], -6, 5)
     cases.append(('int8_logistic', b.done([x], b.unary(14, x, lambda v: 1 / (1 + np.exp(-v)), out_params=(1 / 256, -128))), all_values))
 

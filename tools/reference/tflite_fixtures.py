@@ -143,7 +143,8 @@ def generated_cases(out):
     sys.path.insert(0, HERE)
     import tflite_cases
     for name, model, x in tflite_cases.int8_cases():
-        y = run_tflite(model, x)
+        model, twin = model if isinstance(model, tuple) else (model, model)
+        y = run_tflite(twin, x)
         write_safetensors(f'{out}/{name}.safetensors', {'model': np.frombuffer(model, np.uint8), 'input': x, 'output': y})
         print(name, x.dtype, x.shape, '->', y.dtype, y.shape)
     open(f'{out}/unsupported_operator.tflite', 'wb').write(tflite_cases.unsupported_operator_model())

@@ -7,7 +7,7 @@ scalars, or Table / Vec / Str for offsets.
 """
 import struct
 
-SCALARS = {'u8': ('<B', 1), 'i8': ('<b', 1), 'bool': ('<B', 1), 'i32': ('<i', 4), 'u32': ('<I', 4), 'f32': ('<f', 4)}
+SCALARS = {'u8': ('<B', 1), 'i8': ('<b', 1), 'bool': ('<B', 1), 'i32': ('<i', 4), 'u32': ('<I', 4), 'f32': ('<f', 4), 'u64': ('<Q', 8)}
 VEC = {'i32': ('<i', 4), 'f32': ('<f', 4), 'i64': ('<q', 8), 'u8': ('<B', 1)}
 
 
@@ -43,13 +43,16 @@ class Writer:
             n = 4 if not isinstance(v, tuple) else SCALARS[v[0]][1]
             size = (size + n - 1) // n * n
             layout[i] = size; size += n
+        wide = any(isinstance(v, tuple) and SCALARS[v[0]][1] == 8 for v in t.fields.values())
+        if wide:  # 8-byte fields sit at table offset 8, so the table itself must be 8-aligned
+            layout = {i: o + 4 for i, o in layout.items()}; size += 4
         size = (size + 3) // 4 * 4
         count = max(t.fields) + 1 if t.fields else 0
         self.align(2)
         vtable = len(self.buf)
         self.buf += struct.pack('<HH', 4 + 2 * count, size)
         for i in range(count): self.buf += struct.pack('<H', layout.get(i, 0))
-        self.align(4)
+        self.align(8 if wide else 4)
         pos = len(self.buf)
         self.buf += bytes(size)
         struct.pack_into('<i', self.buf, pos, pos - vtable)
@@ -95,7 +98,7 @@ def model_bytes(model_table):
 
 # --- TFLite model assembly
 TYPES = {'f32': 0, 'i32': 2, 'u8': 3, 'i64': 4, 'i8': 9}
-OPTIONS = {3: 1, 4: 2, 1: 5, 17: 5, 9: 8, 25: 9, 2: 10, 0: 11, 23: 15, 22: 17, 18: 21, 34: 22, 40: 27, 56: 40}
+OPTIONS = {3: 1, 4: 2, 1: 5, 17: 5, 9: 8, 25: 9, 2: 10, 0: 11, 23: 15, 22: 17, 18: 21, 34: 22, 40: 27, 43: 30, 56: 40}
 
 
 class Graph:
@@ -123,10 +126,23 @@ class Graph:
             fields[3] = ('u8', OPTIONS[code]); fields[4] = Table(options)
         self.ops.append(Table(fields))
 
-    def build(self, inputs, outputs):
+    def build(self, inputs, outputs, external_buffers=False):
+        """The model's bytes; with external_buffers, constant data follows the flatbuffer and buffers
+        hold only offset/size (the layout TFLite uses for models over 2 GB)."""
         codes = [Table({0: ('i8', min(c, 127)), 2: ('i32', v), 3: ('i32', c)}) for c, v in self.codes]
         subgraph = Table({0: Vec('table', self.tensors), 1: Vec('i32', inputs), 2: Vec('i32', outputs),
                           3: Vec('table', self.ops), 4: Str('main')})
-        buffers = [Table({0: Vec('u8', b)}) if b else Table({}) for b in self.buffers]
-        return model_bytes(Table({0: ('u32', 3), 1: Vec('table', codes), 2: Vec('table', [subgraph]),
-                                  3: Str('MobileNets test model'), 4: Vec('table', buffers)}))
+
+        def assemble(buffers):
+            return model_bytes(Table({0: ('u32', 3), 1: Vec('table', codes), 2: Vec('table', [subgraph]),
+                                      3: Str('MobileNets test model'), 4: Vec('table', buffers)}))
+        if not external_buffers:
+            return assemble([Table({0: Vec('u8', b)}) if b else Table({}) for b in self.buffers])
+        # The flatbuffer's size does not depend on the offset values, so lay it out once, then place the data after it.
+        placeholder = [Table({1: ('u64', 2), 2: ('u64', len(b))}) if b else Table({}) for b in self.buffers]
+        offset, real = len(assemble(placeholder)), []
+        for b in self.buffers:
+            real.append(Table({1: ('u64', offset), 2: ('u64', len(b))}) if b else Table({}))
+            offset += (len(b) + 15) // 16 * 16
+        head = assemble(real)
+        return head + b''.join(b + bytes((16 - len(b) % 16) % 16) for b in self.buffers if b)
