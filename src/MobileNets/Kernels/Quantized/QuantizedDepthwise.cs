@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -45,27 +46,76 @@ internal static unsafe class QuantizedDepthwise
         fixed (float* pscale = stage.Scale)
         {
             for (int s = taps; s < slots; s++) rows[s] = pzero;
+            var k = new Pixel(w, stage, pw, pbias, pscale);
             for (int oy = 0; oy < geo.OutputHeight; oy++)
                 for (int ox = 0; ox < geo.OutputWidth; ox++)
                 {
                     for (int ky = 0, t = 0; ky < geo.KernelHeight; ky++)
                     {
                         int iy = oy * geo.StrideHeight - geo.PadTop + ky * geo.DilationHeight;
+                        bool rowInside = (uint)iy < (uint)geo.InputHeight;
+                        byte* rowStart = pin + (long)iy * geo.InputWidth * c;
                         for (int kx = 0; kx < geo.KernelWidth; kx++, t++)
                         {
                             int ix = ox * geo.StrideWidth - geo.PadLeft + kx * geo.DilationWidth;
-                            rows[t] = (uint)iy < (uint)geo.InputHeight && (uint)ix < (uint)geo.InputWidth
-                                ? pin + ((long)iy * geo.InputWidth + ix) * c : pzero;
+                            rows[t] = rowInside && (uint)ix < (uint)geo.InputWidth ? rowStart + (long)ix * c : pzero;
                         }
                     }
                     byte* dst = pout + ((long)oy * geo.OutputWidth + ox) * c;
                     switch (path)
                     {
-                        case QuantizedGemm.Path.Vnni when AvxVnni.IsSupported: PixelSimd(w, stage, rows, pw, pbias, pscale, dst, vnni: true); break;
-                        case QuantizedGemm.Path.Vnni or QuantizedGemm.Path.Avx2 when Avx2.IsSupported: PixelSimd(w, stage, rows, pw, pbias, pscale, dst, vnni: false); break;
+                        case QuantizedGemm.Path.Vnni when AvxVnni.IsSupported: k.Simd(rows, dst, vnni: true); break;
+                        case QuantizedGemm.Path.Vnni or QuantizedGemm.Path.Avx2 when Avx2.IsSupported: k.Simd(rows, dst, vnni: false); break;
                         default: PixelScalar(w, stage, rows, pbias, pscale, dst); break;
                     }
                 }
+        }
+    }
+
+    /// <summary>Per-operator constants of the SIMD pixel loop, set up once per call.</summary>
+    readonly struct Pixel
+    {
+        readonly Vector256<short> _zx;
+        readonly Vector256<float> _lo, _hi;
+        readonly Vector256<int> _zp;
+        readonly short* _weights;
+        readonly int* _bias;
+        readonly float* _scale;
+        readonly int _pairs, _pairStride, _channels;
+
+        public Pixel(DepthwiseWeights w, QuantizedOutputStage stage, short* weights, int* bias, float* scale)
+        {
+            _zx = Vector256.Create((short)w.InputZeroPoint);
+            _lo = Vector256.Create((float)(stage.Min - stage.ZeroPoint));
+            _hi = Vector256.Create((float)(stage.Max - stage.ZeroPoint));
+            _zp = Vector256.Create(stage.ZeroPoint);
+            _weights = weights; _bias = bias; _scale = scale;
+            _pairs = w.Pairs; _pairStride = w.PaddedChannels * 2; _channels = w.Channels;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Simd(byte** rows, byte* dst, bool vnni)
+        {
+            for (int ch = 0; ch < _channels; ch += 8)
+            {
+                var acc = Avx.LoadVector256(_bias + ch);
+                short* wp = _weights + ch * 2;
+                for (int p = 0; p < _pairs; p++, wp += _pairStride)
+                {
+                    var x0 = Vector128.CreateScalar(*(ulong*)(rows[2 * p] + ch)).AsByte();
+                    var x1 = Vector128.CreateScalar(*(ulong*)(rows[2 * p + 1] + ch)).AsByte();
+                    var x = Avx2.Subtract(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)), _zx);
+                    var wv = Avx.LoadVector256(wp);
+                    acc = vnni ? AvxVnni.MultiplyWideningAndAdd(acc, x, wv) : Avx2.Add(acc, Avx2.MultiplyAddAdjacent(x, wv));
+                }
+                var f = Avx.Min(Avx.Max(Avx.Multiply(Avx.ConvertToVector256Single(acc), Avx.LoadVector256(_scale + ch)), _lo), _hi);
+                var q = Avx2.Add(Avx.ConvertToVector256Int32(f), _zp);
+                var s16 = Sse2.PackSignedSaturate(q.GetLower(), q.GetUpper());
+                var bytes = Sse2.PackUnsignedSaturate(s16, s16);
+                int n = _channels - ch;
+                if (n >= 8) *(ulong*)(dst + ch) = bytes.AsUInt64().ToScalar();
+                else for (int i = 0; i < n; i++) dst[ch + i] = bytes.GetElement(i);
+            }
         }
     }
 
@@ -78,35 +128,6 @@ internal static unsafe class QuantizedDepthwise
             for (int t = 0; t < w.Taps; t++)
                 acc += (rows[t][ch] - zx) * w.Centered[t * w.Channels + ch];
             dst[ch] = Requantization.Fp32(acc, scale[ch], stage.ZeroPoint, stage.Min, stage.Max);
-        }
-    }
-
-    static void PixelSimd(DepthwiseWeights w, QuantizedOutputStage stage, byte** rows, short* weights, int* bias, float* scale, byte* dst, bool vnni)
-    {
-        var zx = Vector256.Create((short)w.InputZeroPoint);
-        var lo = Vector256.Create((float)(stage.Min - stage.ZeroPoint));
-        var hi = Vector256.Create((float)(stage.Max - stage.ZeroPoint));
-        var zp = Vector256.Create(stage.ZeroPoint);
-        int pairs = w.Pairs, cp = w.PaddedChannels;
-        for (int ch = 0; ch < w.Channels; ch += 8)
-        {
-            var acc = Avx.LoadVector256(bias + ch);
-            short* wp = weights + ch * 2;
-            for (int p = 0; p < pairs; p++, wp += cp * 2)
-            {
-                var x0 = Vector128.CreateScalar(*(ulong*)(rows[2 * p] + ch)).AsByte();
-                var x1 = Vector128.CreateScalar(*(ulong*)(rows[2 * p + 1] + ch)).AsByte();
-                var x = Avx2.Subtract(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)), zx);
-                var wv = Avx.LoadVector256(wp);
-                acc = vnni ? AvxVnni.MultiplyWideningAndAdd(acc, x, wv) : Avx2.Add(acc, Avx2.MultiplyAddAdjacent(x, wv));
-            }
-            var f = Avx.Min(Avx.Max(Avx.Multiply(Avx.ConvertToVector256Single(acc), Avx.LoadVector256(scale + ch)), lo), hi);
-            var q = Avx2.Add(Avx.ConvertToVector256Int32(f), zp);
-            var s = Sse2.PackSignedSaturate(q.GetLower(), q.GetUpper());
-            var bytes = Sse2.PackUnsignedSaturate(s, s);
-            int n = w.Channels - ch;
-            if (n >= 8) *(ulong*)(dst + ch) = bytes.AsUInt64().ToScalar();
-            else for (int i = 0; i < n; i++) dst[ch + i] = bytes.GetElement(i);
         }
     }
 }
