@@ -233,6 +233,12 @@ def int8_cases(seed=7):
     b.values[const] = (dequant(cq, cs, cz), cs, cz)
     cases.append(('int8_add_broadcast', b.done([x], b.add(x, const, RELU)), q))
 
+    # A scale ratio below 2^-10: the XNNPACK delegate leaves this ADD to TFLite's fixed-point kernel.
+    b = Builder(rng); x, q = b.input([1, 4, 4, 3], -0.02, 0.02)
+    big = b.g.tensor('big', 'i8', [1, 4, 4, 3], 0.37, 7, rng.integers(-128, 128, (1, 4, 4, 3)).astype(np.int8).tobytes())
+    b.values[big] = (dequant(np.frombuffer(b.g.buffers[-1], np.int8).reshape(1, 4, 4, 3), 0.37, 7), 0.37, 7)
+    cases.append(('int8_add_tflite_kernel', b.done([x], b.add(x, big)), q))
+
     b = Builder(rng); x, q = b.input([1, 4, 4, 3])
     const = b.g.tensor('channel', 'i8', [1, 1, 1, 3], cs, cz, cq.tobytes())
     b.values[const] = (dequant(cq, cs, cz), cs, cz)

@@ -11,10 +11,16 @@ internal sealed class OperatorSite
 {
     readonly GraphTensor[] _tensors;
 
-    public OperatorSite(TfLiteModelDefinition model, TfLiteOperatorDef op, GraphTensor[] tensors)
+    public OperatorSite(TfLiteModelDefinition model, TfLiteOperatorDef op, GraphTensor[] tensors, bool tfliteKernels)
     {
-        Model = model; Op = op; _tensors = tensors;
+        Model = model; Op = op; _tensors = tensors; TfLiteKernels = tfliteKernels;
     }
+
+    /// <summary>
+    /// True when TFLite would not apply its XNNPACK delegate to this model, so its own kernels (fixed-point
+    /// requantization) run every operator; see <see cref="DelegatePolicy"/>.
+    /// </summary>
+    public bool TfLiteKernels { get; }
 
     public TfLiteModelDefinition Model { get; }
     public TfLiteOperatorDef Op { get; }

@@ -21,12 +21,18 @@ internal sealed class TfLiteModel : IDisposable
     public const long MaxActivationBytes = 1L << 30;
 
     public string Source { get; }
+
+    /// <summary>
+    /// True when the model is computed as TFLite's own kernels compute it (fixed-point requantization)
+    /// because TFLite's XNNPACK delegate would fail on it; false for the usual XNNPACK arithmetic.
+    /// </summary>
+    public bool UsesTfLiteKernels { get; }
     public IReadOnlyList<TfLiteTensorInfo> Inputs { get; }
     public IReadOnlyList<TfLiteTensorInfo> Outputs { get; }
 
-    TfLiteModel(string source, GraphTensor[] tensors, GraphOperator[] operators, GraphTensor[] inputs, GraphTensor[] outputs)
+    TfLiteModel(string source, bool tfliteKernels, GraphTensor[] tensors, GraphOperator[] operators, GraphTensor[] inputs, GraphTensor[] outputs)
     {
-        Source = source; _tensors = tensors; _operators = operators; _inputs = inputs; _outputs = outputs;
+        Source = source; UsesTfLiteKernels = tfliteKernels; _tensors = tensors; _operators = operators; _inputs = inputs; _outputs = outputs;
         Inputs = inputs.Select(Info).ToArray();
         Outputs = outputs.Select(Info).ToArray();
     }
@@ -69,10 +75,11 @@ internal sealed class TfLiteModel : IDisposable
         var produced = new bool[tensors.Length];
         foreach (int i in graph.Inputs) produced[i] = true;
         foreach (var t in tensors) if (t.IsConstant) produced[t.Index] = true;
+        bool tfliteKernels = DelegatePolicy.DelegateFails(graph, tensors);
         var operators = new GraphOperator[graph.Operators.Length];
         foreach (var op in graph.Operators)
         {
-            var site = new OperatorSite(model, op, tensors);
+            var site = new OperatorSite(model, op, tensors, tfliteKernels);
             foreach (int i in op.Inputs)
                 if (i >= 0 && !produced[i]) throw site.Fail($"reads {tensors[i].Describe} before any operator writes it");
             foreach (int o in op.Outputs)
@@ -86,7 +93,7 @@ internal sealed class TfLiteModel : IDisposable
             if (!produced[o]) throw new ModelFormatException($"{source}: output {tensors[o].Describe} is never written");
         foreach (int i in graph.Inputs)
             if (tensors[i].IsConstant) throw new ModelFormatException($"{source}: input {tensors[i].Describe} is a constant");
-        return new TfLiteModel(source, tensors, operators, graph.Inputs.Select(i => tensors[i]).ToArray(), graph.Outputs.Select(i => tensors[i]).ToArray());
+        return new TfLiteModel(source, tfliteKernels, tensors, operators, graph.Inputs.Select(i => tensors[i]).ToArray(), graph.Outputs.Select(i => tensors[i]).ToArray());
     }
 
     static TfLiteTensorInfo Info(GraphTensor t)

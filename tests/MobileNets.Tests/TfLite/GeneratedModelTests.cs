@@ -16,6 +16,8 @@ public class GeneratedModelTests
         "int8_maxpool_valid", "int8_logistic", "int8_hardswish", "int8_resize_half_pixel", "int8_resize_align_corners",
         "int8_resize_legacy", "int8_pad", "int8_concat", "int8_add_broadcast", "int8_mul_broadcast", "uint8_dw_multiplier3",
         "quantize_f32_int8", "dequantize_int8_f32", "int8_relu", "int8_relu6", "int8_squeeze",
+        // ADD with an input-to-output scale ratio XNNPACK refuses: TFLite's fixed-point kernel.
+        "int8_add_tflite_kernel",
         // Constant data placed after the flatbuffer (Buffer.offset/size, the >2 GB layout); TFLite ran the inline twin.
         "int8_conv_external_buffers");
 
@@ -52,6 +54,17 @@ public class GeneratedModelTests
         if (differing.Length > 0)
             Assert.Fail($"{differing.Length} of {want.Length} values differ, largest by {differing.Max(i => Math.Abs(want[i] - got[i]))}; " +
                         $"first at {differing[0]}: {got[differing[0]]} vs TFLite {want[differing[0]]}");
+    }
+
+    [Theory]
+    [InlineData("uint8_dw_multiplier3", true)]
+    [InlineData("int8_conv_dw_add", false)]
+    [InlineData("int8_add_tflite_kernel", false)]
+    public void ChoosesTfLiteKernelsWhereTheDelegateFails(string name, bool expected)
+    {
+        // TFLite cannot delegate a uint8 depthwise convolution with a depth multiplier, so it runs
+        // the whole model on its own fixed-point kernels; the engine must follow.
+        Assert.Equal(expected, Load(name).Model.UsesTfLiteKernels);
     }
 
     [Fact]

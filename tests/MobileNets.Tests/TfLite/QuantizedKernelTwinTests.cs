@@ -123,6 +123,25 @@ public class QuantizedKernelTwinTests
     }
 
     [Fact]
+    public void FixedPointMultiplierFollowsTfLite()
+    {
+        // QuantizeMultiplier: 0.75 = 0.75 * 2^0 -> round(0.75 * 2^31); 1.0 = 0.5 * 2^1.
+        Assert.Equal(new FixedPointMultiplier(0x60000000, 0), FixedPointMultiplier.From(0.75));
+        Assert.Equal(new FixedPointMultiplier(1 << 30, 1), FixedPointMultiplier.From(1.0));
+        Assert.Equal(new FixedPointMultiplier(1 << 30, -5), FixedPointMultiplier.From(1.0 / 64));
+        Assert.Equal(1 << 29, FixedPointMultiplier.DoublingHighMul(1 << 30, 1 << 30));
+        Assert.Equal(int.MaxValue, FixedPointMultiplier.DoublingHighMul(int.MinValue, int.MinValue));
+        // RoundingDivideByPOT rounds halves away from zero.
+        Assert.Equal(3, FixedPointMultiplier.RoundingDivideByPowerOfTwo(5, 1));
+        Assert.Equal(-3, FixedPointMultiplier.RoundingDivideByPowerOfTwo(-5, 1));
+        Assert.Equal(-2, FixedPointMultiplier.RoundingDivideByPowerOfTwo(-7, 2));
+        // 14465 * 0.0115793301 = 167.495: fp32 gives 167, TFLite's fixed point rounds twice and gives 168.
+        var m = FixedPointMultiplier.From((double)0.015686275f * 0.009291802f / 0.012587409f);
+        Assert.Equal(168, m.Apply(14465));
+        Assert.Equal(167, Requantization.Fp32(14465, 0.015686275f * 0.009291802f / 0.012587409f, 0, 0, 255));
+    }
+
+    [Fact]
     public void RequantizationRoundsHalfToEvenAndClamps()
     {
         // 5 * 0.5 = 2.5 -> 2 and 7 * 0.5 = 3.5 -> 4 (lrintf), plus the zero point.

@@ -37,6 +37,37 @@ internal sealed class QuantizedAddParams
     }
 }
 
+/// <summary>
+/// TFLite's own 8-bit addition (optimized_ops / reference_integer_ops Add), used where the XNNPACK
+/// delegate refuses the node (an input-to-output scale ratio outside [2^-10, 2^8)): inputs shifted
+/// left by 20, each scaled by its fixed-point multiplier (scale / (2·max scale)), summed, then
+/// scaled by 2·max scale / (2^20·output scale) and offset by the output zero point, clamped.
+/// Multipliers are derived in double as TFLite's PrepareGeneralSubOp does.
+/// </summary>
+internal sealed class TfLiteAddParams
+{
+    const int LeftShift = 20;
+    readonly FixedPointMultiplier _a, _b, _output;
+    readonly int _aZeroPoint, _bZeroPoint, _zeroPoint, _min, _max;
+
+    public TfLiteAddParams(float aScale, float bScale, float outputScale, int aZeroPoint, int bZeroPoint, int zeroPoint, int min, int max)
+    {
+        double twiceMax = 2.0 * Math.Max(aScale, bScale);
+        _a = FixedPointMultiplier.From(aScale / twiceMax);
+        _b = FixedPointMultiplier.From(bScale / twiceMax);
+        _output = FixedPointMultiplier.From(twiceMax / ((1 << LeftShift) * (double)outputScale));
+        if (_output.Shift > 0) throw new ArgumentException("output multiplier of TFLite's ADD must be below 1");
+        _aZeroPoint = aZeroPoint; _bZeroPoint = bZeroPoint; _zeroPoint = zeroPoint; _min = min; _max = max;
+    }
+
+    public byte Add(int a, int b)
+    {
+        int sa = _a.Apply((a - _aZeroPoint) * (1 << LeftShift));
+        int sb = _b.Apply((b - _bZeroPoint) * (1 << LeftShift));
+        return (byte)Math.Clamp(_output.Apply(sa + sb) + _zeroPoint, _min, _max);
+    }
+}
+
 /// <summary>Element-wise 8-bit addition of equal-length spans: AVX2 eight at a time, the scalar formula for the rest.</summary>
 internal static unsafe class QuantizedAdd
 {

@@ -36,6 +36,7 @@ internal static unsafe class QuantizedDepthwise
         if ((long)geo.InputHeight * geo.InputWidth * c > input.Length || (long)geo.OutputHeight * geo.OutputWidth * c > output.Length)
             throw new ArgumentException("depthwise buffers are smaller than the geometry");
         if (path == QuantizedGemm.Path.Auto) path = QuantizedGemm.Best;
+        if (stage.FixedPoint != null) path = QuantizedGemm.Path.Scalar;
         int taps = geo.KernelHeight * geo.KernelWidth, slots = w.Pairs * 2;
         var zeroRow = new byte[w.PaddedChannels + 8];
         Array.Fill(zeroRow, (byte)w.InputZeroPoint);
@@ -127,7 +128,7 @@ internal static unsafe class QuantizedDepthwise
             int acc = bias[ch];
             for (int t = 0; t < w.Taps; t++)
                 acc += (rows[t][ch] - zx) * w.Centered[t * w.Channels + ch];
-            dst[ch] = Requantization.Fp32(acc, scale[ch], stage.ZeroPoint, stage.Min, stage.Max);
+            dst[ch] = stage.Requantize(acc, ch);
         }
     }
 }

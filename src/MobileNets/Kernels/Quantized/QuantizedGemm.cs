@@ -24,6 +24,7 @@ internal static unsafe class QuantizedGemm
     {
         if (rows == 0) return;
         if (path == Path.Auto) path = Best;
+        if (stage.FixedPoint != null) path = Path.Scalar;
         if ((long)(rows - 1) * aStride + Math.Max(w.PaddedDepth, w.Depth + 31) > a.Length)
             throw new ArgumentException("activation rows (with their trailing slack) are shorter than the kernels read");
         if ((long)(rows - 1) * outputStride + w.Channels > output.Length) throw new ArgumentException("output is too small");
@@ -52,6 +53,7 @@ internal static unsafe class QuantizedGemm
     readonly struct Args(byte* a, int aStride, sbyte* w, int* bias, int* rowSums, float* scale, byte* output, int outputStride,
         QuantizedGemmWeights weights, QuantizedOutputStage stage)
     {
+        public readonly QuantizedOutputStage Stage = stage;
         public readonly byte* A = a; public readonly long AStride = aStride; public readonly sbyte* W = w; public readonly int* Bias = bias;
         public readonly int* RowSums = rowSums; public readonly float* Scale = scale; public readonly byte* Output = output;
         public readonly long OutputStride = outputStride; public readonly int PaddedDepth = weights.PaddedDepth;
@@ -191,7 +193,7 @@ internal static unsafe class QuantizedGemm
                 for (int k = 0; k < g.PaddedDepth; k += 4, w += 64)
                     acc += a[k] * w[0] + a[k + 1] * w[1] + a[k + 2] * w[2] + a[k + 3] * w[3];
                 acc += g.Bias[n] - g.RowSums[m];
-                g.Output[m * g.OutputStride + n] = Requantization.Fp32(acc, g.Scale[n], g.ZeroPoint, g.Min, g.Max);
+                g.Output[m * g.OutputStride + n] = g.Stage.Requantize(acc, n);
             }
         }
     }

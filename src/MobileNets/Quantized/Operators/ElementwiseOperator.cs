@@ -6,7 +6,8 @@ namespace MobileNets.Quantized.Operators;
 
 /// <summary>
 /// ADD and MUL with NumPy-style broadcasting. Quantized ADD follows XNNPACK's qu8/qs8 vadd
-/// (<see cref="QuantizedAddParams"/>). Quantized MUL follows XNNPACK's
+/// (<see cref="QuantizedAddParams"/>), or TFLite's fixed-point kernel where the delegate refuses the
+/// scales (<see cref="TfLiteAddParams"/>). Quantized MUL follows XNNPACK's
 /// fp32 vmul: (a - za)(b - zb) times a_scale·b_scale/out_scale, rounded to nearest-even.
 /// </summary>
 internal sealed class ElementwiseOperator : GraphOperator
@@ -15,6 +16,7 @@ internal sealed class ElementwiseOperator : GraphOperator
     readonly GraphTensor _a, _b, _output;
     readonly int[] _aStrides, _bStrides, _outShape;
     readonly QuantizedAddParams? _add;
+    readonly TfLiteAddParams? _tfliteAdd;
     // quantized mul
     readonly float _productScale;
     readonly int _min, _max;
@@ -39,9 +41,15 @@ internal sealed class ElementwiseOperator : GraphOperator
         if (isAdd)
         {
             float aRatio = a.Scale / output.Scale, bRatio = b.Scale / output.Scale;
-            site.Require(aRatio >= 1f / 1024 && aRatio < 256f && bRatio >= 1f / 1024 && bRatio < 256f,
-                "input-to-output scale ratio outside [2^-10, 2^8), which XNNPACK does not take");
-            _add = new QuantizedAddParams(aRatio, bRatio, a.ZeroPoint, b.ZeroPoint, output.ZeroPoint, _min, _max);
+            // xnnpack_delegate.cc (CheckTensorsInputOutputScale) leaves ADD to TFLite outside these ratios.
+            if (!site.TfLiteKernels && aRatio >= 1f / 1024 && aRatio < 256f && bRatio >= 1f / 1024 && bRatio < 256f)
+                _add = new QuantizedAddParams(aRatio, bRatio, a.ZeroPoint, b.ZeroPoint, output.ZeroPoint, _min, _max);
+            else
+            {
+                var (min, max) = ActivationRange.TfLite(output, act, site.Where);
+                site.Require(2.0 * Math.Max(a.Scale, b.Scale) / ((1 << 20) * (double)output.Scale) < 1, "input scales are too large for the output scale");
+                _tfliteAdd = new TfLiteAddParams(a.Scale, b.Scale, output.Scale, a.ZeroPoint, b.ZeroPoint, output.ZeroPoint, min, max);
+            }
         }
         else
         {
@@ -114,6 +122,7 @@ internal sealed class ElementwiseOperator : GraphOperator
     byte Quantized(int a, int b)
     {
         if (_add != null) return _add.Add(a, b);
+        if (_tfliteAdd != null) return _tfliteAdd.Add(a, b);
         return Requantization.Fp32((a - _a.ZeroPoint) * (b - _b.ZeroPoint), _productScale, _output.ZeroPoint, _min, _max);
     }
 }

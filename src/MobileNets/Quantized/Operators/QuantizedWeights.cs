@@ -60,6 +60,15 @@ internal static class QuantizedWeights
     public static QuantizedOutputStage OutputStage(OperatorSite site, GraphTensor input, GraphTensor output, float[] kernelScales,
         int paddedChannels, TfLiteActivation activation)
     {
+        if (site.TfLiteKernels)
+        {
+            // TFLite's own kernels: multipliers from double products (kernel_util.cc, PopulateConvolutionQuantizationParams),
+            // clamped with CalculateActivationRangeQuantized.
+            var multipliers = kernelScales.Select(k => FixedPointMultiplier.From((double)input.Scale * k / output.Scale)).ToArray();
+            site.Require(multipliers.All(m => m.Shift <= 31 && m.Shift >= -31), "requantization multiplier out of range");
+            var (lo, hi) = ActivationRange.TfLite(output, activation, site.Where);
+            return new QuantizedOutputStage { Scale = new float[paddedChannels], ZeroPoint = output.ZeroPoint, Min = lo, Max = hi, FixedPoint = multipliers };
+        }
         var scale = new float[paddedChannels];
         for (int c = 0; c < kernelScales.Length; c++)
         {

@@ -25,7 +25,7 @@ internal static class ReferenceQuantizedDepthwise
                             int x = input[(iy * geo.InputWidth + ix) * inputChannels + o / depthMultiplier];
                             acc += (x - inputZeroPoint) * centeredWeights[(ky * geo.KernelWidth + kx) * outC + o];
                         }
-                    output[(oy * geo.OutputWidth + ox) * outC + o] = Requantization.Fp32(acc, stage.Scale[o], stage.ZeroPoint, stage.Min, stage.Max);
+                    output[(oy * geo.OutputWidth + ox) * outC + o] = stage.Requantize(acc, o);
                 }
     }
 }

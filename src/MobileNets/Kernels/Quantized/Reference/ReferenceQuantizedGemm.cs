@@ -17,7 +17,7 @@ internal static class ReferenceQuantizedGemm
                 int acc = w.Bias[n];
                 for (int k = 0; k < w.Depth; k++)
                     acc += (row[k] - w.InputZeroPoint) * (w.Weights[n * w.Depth + k] - w.WeightZeroPoint);
-                output[m * outputStride + n] = Requantization.Fp32(acc, stage.Scale[n], stage.ZeroPoint, stage.Min, stage.Max);
+                output[m * outputStride + n] = stage.Requantize(acc, n);
             }
         }
     }
