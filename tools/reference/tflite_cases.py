@@ -80,10 +80,14 @@ class Builder:
         t = self.g.tensor(name, self.dtype, list(w_float.shape), scale, zp, q.tobytes())
         return t, dequant(q, scale, zp), np.float32(scale)
 
-    def bias(self, name, in_scale, w_scale, channels):
+    def bias(self, name, in_scale, w_scale, channels, per_channel=None):
+        """int32 bias quantized with in_scale * w_scale: one scale per channel when the weights have
+        per-channel scales (or per_channel is forced), else one scale."""
+        per_channel = np.ndim(w_scale) > 0 if per_channel is None else per_channel
         scale = (np.float32(in_scale) * np.asarray(w_scale, np.float32) * np.ones(channels, np.float32)).astype(np.float32)
         q = self.rng.integers(-3000, 3000, size=channels).astype(np.int32)
-        t = self.g.tensor(name, 'i32', [channels], scale.tolist(), [0] * channels, q.tobytes())
+        scales = scale.tolist() if per_channel else [float(scale[0])]
+        t = self.g.tensor(name, 'i32', [channels], scales, [0] * len(scales), q.tobytes())
         return t, q.astype(np.float32) * scale
 
     def conv(self, x, out_channels, k, stride, pad, act, dil=1, per_channel=True):
@@ -97,11 +101,11 @@ class Builder:
         self.g.op(3, [x, w_t, b_t], [t], {0: ('u8', pad), 1: ('i32', stride), 2: ('i32', stride), 3: ('u8', act), 4: ('i32', dil), 5: ('i32', dil)})
         return t
 
-    def depthwise(self, x, mult, k, stride, pad, act, dil=1, per_channel=True):
+    def depthwise(self, x, mult, k, stride, pad, act, dil=1, per_channel=True, per_channel_bias=None):
         xf, xs, _ = self.values[x]
         oc = xf.shape[3] * mult
         w_t, wf, ws = self.weights(f'dw{len(self.g.tensors)}', self.rng.normal(0, 0.5, (1, k, k, oc)).astype(np.float32), 3 if per_channel else None)
-        b_t, bf = self.bias(f'db{len(self.g.tensors)}', xs, ws, oc)
+        b_t, bf = self.bias(f'db{len(self.g.tensors)}', xs, ws, oc, per_channel_bias)
         y = conv_float(xf, wf, bf, stride, pad, dil, depthwise=True, mult=mult)
         y = np.clip(y, 0, 6) if act == RELU6 else np.maximum(y, 0) if act == RELU else y
         t = self.activation_tensor(f'dwconv{len(self.g.tensors)}', y)
@@ -249,6 +253,12 @@ def int8_cases(seed=7):
 
     b = Builder(rng, 'u8'); x, q = b.input([1, 6, 5, 3])
     cases.append(('uint8_dw_multiplier3', b.done([x], b.depthwise(x, 3, 3, 2, SAME, RELU6, per_channel=False)), q))
+
+    # uint8 weights with a per-channel bias quantization: XNNPACK cannot define the node, so TFLite
+    # runs the whole model on its own fixed-point kernels.
+    b = Builder(rng, 'u8'); x, q = b.input([1, 8, 7, 16])
+    d = b.depthwise(x, 1, 3, 1, SAME, RELU6, per_channel=False, per_channel_bias=True)
+    cases.append(('uint8_per_channel_bias_tflite_kernels', b.done([x], b.add(d, b.conv(d, 16, 1, 1, SAME, 0, per_channel=False))), q))
 
     # float -> int8 and int8 -> float
     g = Graph()

@@ -6,13 +6,14 @@ setup.sh first).
 deeplab: DeepLab v3 (MobileNetV2, PASCAL VOC, 513x513 uint8) on images/bird_segmentation.bmp, already
   513x513 (Coral's semantic_segmentation.py resizes the photo to the input size; this one needs no
   resize). tfjs-tflite cannot return the model's INT64 ARG_MAX output, so the model's graph output is
-  re-pointed (a 4-byte patch of the subgraph outputs vector) first at the 33x33x21 logits before the
-  final upsampling, then at the 513x513x21 upsampled logits, whose argmax (first maximum, as TFLite's
+  cut (4-byte patches of the subgraph's outputs and operator count) first after the 33x33x21 logits
+  before the final upsampling, then after the 513x513x21 upsampled logits, whose argmax (first maximum, as TFLite's
   ARG_MAX) is the class map. Writes deeplab_bird.safetensors: 'logits33' U8 [1,33,33,21] and
   'classes' U8 [1,513,513], with the logits tensor's name in the metadata ('logits33_tensor').
 
 tflite_cases.py models (int8 per-channel, float32, single operators, random weights; see there):
-  CASE.safetensors each with 'model' U8 (the .tflite bytes), 'input' and 'output' (TFLite's output 0).
+  CASE.safetensors each with 'model' U8 (the .tflite bytes), 'input', 'output' (TFLite's output 0) and
+  't:NAME' for every other operator's output tensor NAME (TFLite run with its graph output re-pointed there).
   unsupported_operator.tflite: a SPLIT model the engine must refuse at load.
 
 usage: tflite_fixtures.py SHARED_DATA_DIR OUT_DIR
@@ -110,6 +111,17 @@ def tensor_name(b, index):
     return bytes(b[s + 4:s + 4 + u32(b, s)]).decode()
 
 
+def truncated(model, last_op):
+    """The model cut after operator last_op (its operator vector shortened, a 4-byte patch), with that
+    operator's first output as the graph output. Operators left dangling after a re-pointed output can
+    make the XNNPACK delegate fail ("failed to create XNNPACK runtime"), which silently switches TFLite
+    to its own kernels, so the cut must drop them."""
+    b = bytearray(with_output(model, operators(model)[last_op][2][0]))
+    ops, n = vector(b, subgraph0(b), 3)
+    struct.pack_into('<I', b, ops - 4, last_op + 1)
+    return bytes(b)
+
+
 def with_output(model, tensor):
     b = bytearray(model)
     outs, n = vector(b, subgraph0(b), 2)
@@ -131,8 +143,9 @@ def deeplab(data, out):
         producer = next(o for o in ops if o[2][0] == small)
         if producer[0] != 23: break
         small = producer[1][0]
-    logits33 = run_tflite(with_output(model, small), x, 'U8')
-    up = run_tflite(with_output(model, argmax_in), x, 'U8')
+    producer = lambda tensor: next(k for k, o in enumerate(ops) if o[2][0] == tensor)
+    logits33 = run_tflite(truncated(model, producer(small)), x, 'U8')
+    up = run_tflite(truncated(model, producer(argmax_in)), x, 'U8')
     classes = np.argmax(up, axis=-1).astype(np.uint8)           # numpy argmax also returns the first maximum
     write_safetensors(f'{out}/deeplab_bird.safetensors', {'logits33': logits33, 'classes': classes},
                       {'logits33_tensor': tensor_name(model, small)})
@@ -145,7 +158,11 @@ def generated_cases(out):
     for name, model, x in tflite_cases.int8_cases():
         model, twin = model if isinstance(model, tuple) else (model, model)
         y = run_tflite(twin, x)
-        write_safetensors(f'{out}/{name}.safetensors', {'model': np.frombuffer(model, np.uint8), 'input': x, 'output': y})
+        tensors = {'model': np.frombuffer(model, np.uint8), 'input': x, 'output': y}
+        # Every operator's output, with the graph output re-pointed at it, so tests see each step.
+        for k, (code, ins, outs) in enumerate(operators(twin)[:-1]):
+            tensors[f't:{tensor_name(twin, outs[0])}'] = run_tflite(truncated(twin, k), x)
+        write_safetensors(f'{out}/{name}.safetensors', tensors)
         print(name, x.dtype, x.shape, '->', y.dtype, y.shape)
     open(f'{out}/unsupported_operator.tflite', 'wb').write(tflite_cases.unsupported_operator_model())
 

@@ -27,10 +27,13 @@ internal static class QuantizedWeights
         var values = new sbyte[raw.Length];
         var scales = new float[channels];
         int zeroPoint;
+        // INT8 weights are symmetric in TFLite's quantization spec: XNNPACK's qs8/qc8 operators take no
+        // kernel zero point and TFLite's integer kernels apply none, so a stored INT8 zero point is ignored.
         if (q!.IsPerTensor)
         {
-            zeroPoint = (int)q.ZeroPoints[0] - (filter.Type == TfLiteTensorType.UInt8 ? 128 : 0);
-            site.Require(zeroPoint is >= -128 and <= 127, $"{filter.Describe} has zero point {q.ZeroPoints[0]} outside its type's range");
+            zeroPoint = filter.Type == TfLiteTensorType.UInt8 ? (int)q.ZeroPoints[0] - 128 : 0;
+            site.Require(filter.Type == TfLiteTensorType.UInt8 ? q.ZeroPoints[0] is >= 0 and <= 255 : q.ZeroPoints[0] is >= -128 and <= 127,
+                $"{filter.Describe} has zero point {q.ZeroPoints[0]} outside its type's range");
             Array.Fill(scales, q.Scales[0]);
         }
         else
@@ -38,7 +41,6 @@ internal static class QuantizedWeights
             site.Require(filter.Type == TfLiteTensorType.Int8, $"{filter.Describe}: per-channel quantization needs INT8 weights");
             site.Require(q.QuantizedDimension == channelAxis && q.Scales.Length == channels,
                 $"{filter.Describe} is quantized along dimension {q.QuantizedDimension} with {q.Scales.Length} scales, expected dimension {channelAxis} with {channels}");
-            site.Require(q.ZeroPoints.All(z => z == 0), $"{filter.Describe}: per-channel weights must be symmetric (zero points 0)");
             zeroPoint = 0;
             q.Scales.CopyTo(scales, 0);
         }
