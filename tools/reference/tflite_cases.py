@@ -176,6 +176,21 @@ def int8_cases(seed=7):
     c3 = b.conv(d, 8, 1, 1, SAME, 0)
     cases.append(('int8_conv_dw_add', b.done([x], b.add(c1, c3)), q))
 
+    # A MobileNetV2-like stack with thousands of requantized values per layer.
+    b = Builder(rng); x, q = b.input([1, 16, 16, 8])
+    e = b.conv(x, 48, 1, 1, SAME, RELU6)
+    d = b.depthwise(e, 1, 3, 1, SAME, RELU6)
+    r = b.add(x, b.conv(d, 8, 1, 1, SAME, 0))
+    e2 = b.conv(r, 32, 1, 1, SAME, RELU6)
+    d2 = b.depthwise(e2, 1, 3, 2, SAME, RELU6)
+    p2 = b.conv(d2, 16, 1, 1, SAME, 0)
+    cases.append(('int8_mobilenet_blocks', b.done([x], b.softmax(b.fully_connected(b.mean(p2), 12))), q))
+
+    b = Builder(rng, 'u8'); x, q = b.input([1, 12, 12, 8])
+    e = b.conv(x, 24, 1, 1, SAME, RELU6, per_channel=False)
+    d = b.depthwise(e, 1, 3, 2, SAME, RELU6, per_channel=False)
+    cases.append(('uint8_mobilenet_blocks', b.done([x], b.conv(d, 8, 1, 1, SAME, 0, per_channel=False)), q))
+
     b = Builder(rng); x, q = b.input([1, 9, 9, 3])
     c1 = b.conv(x, 8, 3, 2, SAME, RELU6)
     out = b.depthwise(c1, 1, 3, 1, SAME, RELU)
@@ -203,6 +218,9 @@ def int8_cases(seed=7):
     y = b.values[x][0]
     pooled = np.zeros((1, 4, 4, 5), np.float32)
     cases.append(('int8_avgpool_same', b.done([x], b.same_quant(1, [x], pooled, {0: ('u8', SAME), 1: ('i32', 2), 2: ('i32', 2), 3: ('i32', 3), 4: ('i32', 3), 5: ('u8', 0)})), q))
+
+    b = Builder(rng); x, q = b.input([1, 7, 7, 5])
+    cases.append(('int8_maxpool_same_relu', b.done([x], b.same_quant(17, [x], np.zeros((1, 4, 4, 5), np.float32), {0: ('u8', SAME), 1: ('i32', 2), 2: ('i32', 2), 3: ('i32', 3), 4: ('i32', 3), 5: ('u8', RELU)})), q))
 
     b = Builder(rng); x, q = b.input([1, 7, 7, 5])
     cases.append(('int8_maxpool_valid', b.done([x], b.same_quant(17, [x], np.zeros((1, 3, 3, 5), np.float32), {0: ('u8', VALID), 1: ('i32', 2), 2: ('i32', 2), 3: ('i32', 2), 4: ('i32', 2), 5: ('u8', 0)})), q))

@@ -12,7 +12,7 @@ namespace MobileNets.Tests.TfLite;
 public class GeneratedModelTests
 {
     public static TheoryData<string> Cases() => new(
-        "int8_conv_dw_add", "int8_mean_fc_softmax", "int8_dw_stride2_dilated", "int8_conv_5x5_valid", "int8_avgpool_same",
+        "int8_conv_dw_add", "int8_mobilenet_blocks", "uint8_mobilenet_blocks", "int8_maxpool_same_relu", "int8_mean_fc_softmax", "int8_dw_stride2_dilated", "int8_conv_5x5_valid", "int8_avgpool_same",
         "int8_maxpool_valid", "int8_logistic", "int8_hardswish", "int8_resize_half_pixel", "int8_resize_align_corners",
         "int8_resize_legacy", "int8_pad", "int8_concat", "int8_add_broadcast", "int8_mul_broadcast", "uint8_dw_multiplier3",
         "quantize_f32_int8", "dequantize_int8_f32", "int8_relu", "int8_relu6", "int8_squeeze",
