@@ -6,14 +6,16 @@ namespace MobileNets.Tests.TfLite;
 /// <summary>Every SIMD path of the 8-bit kernels against its scalar twin on awkward shapes.</summary>
 public class QuantizedKernelTwinTests
 {
-    public static TheoryData<string> Paths() => ["Vnni", "Avx2", "Scalar"];
+    public static TheoryData<string> Paths() => ["Vnni", "Avx2", "Vector128", "Scalar"];
 
+    /// <summary>Random fp32 requantization, or every third time TFLite's fixed-point one.</summary>
     static QuantizedOutputStage RandomStage(Random rng, int channels, int padded)
     {
         var scale = new float[padded];
         for (int c = 0; c < channels; c++) scale[c] = (float)(rng.NextDouble() * 0.02 + 1e-4);
         int zp = rng.Next(0, 256), min = rng.Next(0, 60), max = rng.Next(190, 256);
-        return new QuantizedOutputStage { Scale = scale, ZeroPoint = zp, Min = min, Max = max };
+        var fixedPoint = rng.Next(3) == 0 ? scale.Take(channels).Select(s => FixedPointMultiplier.From(s)).ToArray() : null;
+        return new QuantizedOutputStage { Scale = scale, ZeroPoint = zp, Min = min, Max = max, FixedPoint = fixedPoint };
     }
 
     [Theory]
@@ -82,7 +84,7 @@ public class QuantizedKernelTwinTests
         ReferenceQuantizedDepthwise.Run(input, channels, multiplier, inputZero, centered, bias, stage, geo, expected);
         var expanded = new byte[height * width * outC + 64];
         QuantizedDepthwise.ExpandChannels(input, height * width, channels, multiplier, expanded);
-        foreach (var path in new[] { QuantizedGemm.Path.Vnni, QuantizedGemm.Path.Avx2, QuantizedGemm.Path.Scalar })
+        foreach (var path in new[] { QuantizedGemm.Path.Vnni, QuantizedGemm.Path.Avx2, QuantizedGemm.Path.Vector128, QuantizedGemm.Path.Scalar })
         {
             var actual = new byte[expected.Length];
             QuantizedDepthwise.Run(weights, stage, geo, expanded, actual, path);

@@ -67,6 +67,7 @@ internal static unsafe class QuantizedDepthwise
                     {
                         case QuantizedGemm.Path.Vnni when AvxVnni.IsSupported: k.Simd(rows, dst, vnni: true); break;
                         case QuantizedGemm.Path.Vnni or QuantizedGemm.Path.Avx2 when Avx2.IsSupported: k.Simd(rows, dst, vnni: false); break;
+                        case QuantizedGemm.Path.Vector128: PixelVector128(w, stage, rows, pbias, dst); break;
                         default: PixelScalar(w, stage, rows, pbias, pscale, dst); break;
                     }
                 }
@@ -117,6 +118,30 @@ internal static unsafe class QuantizedDepthwise
                 if (n >= 8) *(ulong*)(dst + ch) = bytes.AsUInt64().ToScalar();
                 else for (int i = 0; i < n; i++) dst[ch + i] = bytes.GetElement(i);
             }
+        }
+    }
+
+    /// <summary>Portable path: 4 channels per step as 32-bit lanes, one tap at a time; the channel tail is scalar.</summary>
+    static void PixelVector128(DepthwiseWeights w, QuantizedOutputStage stage, byte** rows, int* bias, byte* dst)
+    {
+        var zx = Vector128.Create(w.InputZeroPoint);
+        int ch = 0;
+        fixed (int* centered = w.Centered)
+            for (; ch + 4 <= w.Channels; ch += 4)
+            {
+                var acc = Vector128.Load(bias + ch);
+                for (int t = 0; t < w.Taps; t++)
+                {
+                    var x = Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalar(*(uint*)(rows[t] + ch)).AsByte()).AsInt16());
+                    acc += (x - zx) * Vector128.Load(centered + t * w.Channels + ch);
+                }
+                for (int i = 0; i < 4; i++) dst[ch + i] = stage.Requantize(acc.GetElement(i), ch + i);
+            }
+        for (; ch < w.Channels; ch++)
+        {
+            int acc = bias[ch];
+            for (int t = 0; t < w.Taps; t++) acc += (rows[t][ch] - w.InputZeroPoint) * w.Centered[t * w.Channels + ch];
+            dst[ch] = stage.Requantize(acc, ch);
         }
     }
 

@@ -15,9 +15,10 @@ namespace MobileNets.Kernels.Quantized;
 internal static unsafe class QuantizedGemm
 {
     /// <summary>Which instruction path to use; tests force each one.</summary>
-    public enum Path { Auto, Vnni, Avx2, Scalar }
+    public enum Path { Auto, Vnni, Avx2, Vector128, Scalar }
 
-    public static Path Best => AvxVnni.IsSupported ? Path.Vnni : Avx2.IsSupported ? Path.Avx2 : Path.Scalar;
+    public static Path Best => AvxVnni.IsSupported ? Path.Vnni : Avx2.IsSupported ? Path.Avx2
+        : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? Path.Vector128 : Path.Scalar;
 
     public static void Run(QuantizedGemmWeights w, QuantizedOutputStage stage, ReadOnlySpan<byte> a, int aStride, int rows,
         Span<byte> output, int outputStride, Path path = Path.Auto)
@@ -44,6 +45,7 @@ internal static unsafe class QuantizedGemm
                 {
                     case Path.Vnni when AvxVnni.IsSupported: RunVnni(args, rows); break;
                     case Path.Avx2 when Avx2.IsSupported: RunAvx2(args, rows); break;
+                    case Path.Vector128: RunVector128(args, rows); break;
                     default: RunScalar(args, rows); break;
                 }
             }
@@ -154,6 +156,38 @@ internal static unsafe class QuantizedGemm
                 Store(g, m0, n0, Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p00, p01), unscramble), Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p02, p03), unscramble));
                 if (count > 1)
                     Store(g, m0 + 1, n0, Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p10, p11), unscramble), Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p12, p13), unscramble));
+            }
+        }
+    }
+
+    // ---- Portable Vector128 (SSE4/NEON): one row x 4 channels; lanes hold the 4 depth products of a channel,
+    // widened to 32 bits and summed across lanes at the end.
+    static void RunVector128(in Args g, int rows)
+    {
+        for (int m = 0; m < rows; m++)
+        {
+            byte* a = g.A + m * g.AStride;
+            for (int b = 0; b < g.Blocks; b++)
+            {
+                int n0 = b * 16;
+                int count = Math.Min(16, g.Channels - n0);
+                for (int q = 0; q < count; q += 4)
+                {
+                    sbyte* w = g.W + (long)b * g.PaddedDepth * 16 + q * 4;
+                    Vector128<int> c0 = default, c1 = default, c2 = default, c3 = default;
+                    for (int k = 0; k < g.PaddedDepth; k += 4, w += 64)
+                    {
+                        var x = Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalar(*(uint*)(a + k)).AsByte()).AsInt16());
+                        var (w01, w23) = Vector128.Widen(Vector128.Load(w));
+                        var (v0, v1) = Vector128.Widen(w01);
+                        var (v2, v3) = Vector128.Widen(w23);
+                        c0 += x.AsInt32() * v0; c1 += x.AsInt32() * v1; c2 += x.AsInt32() * v2; c3 += x.AsInt32() * v3;
+                    }
+                    int n = n0 + q;
+                    var sums = Vector128.Create(Vector128.Sum(c0), Vector128.Sum(c1), Vector128.Sum(c2), Vector128.Sum(c3));
+                    for (int i = 0; i < 4 && n + i < g.Channels; i++)
+                        g.Output[m * g.OutputStride + n + i] = g.Stage.Requantize(sums.GetElement(i) + g.Bias[n + i] - g.RowSums[m], n + i);
+                }
             }
         }
     }
