@@ -29,7 +29,7 @@ public sealed class LoadingTests
     {
         using var source = Fixture();
         var model = SsdLiteModel.Load(source);
-        Assert.Equal(0.1, model.Width);
+        Assert.Equal(0.25, model.Width);
         Assert.Equal(6, model.NumClasses);
         Assert.Equal(3234, model.Anchors.Length / 4);
     }

@@ -80,10 +80,10 @@ class Case:
 CASES: List[Case] = [
     # Default post-processing: ~1500 candidates, so batched_nms takes its per-class path.
     Case("ssdlite320_mobilenet_v3_large", "ssdlite320_mobilenet_v3_large", "ssdlite320_mobilenet_v3_large",
-         0.1, 6, (1, 77, 141), 501),
+         0.25, 6, (1, 77, 141), 501),
     # score_thresh 0.7 leaves < 1000 candidates: batched_nms's coordinate-offset path. Same weights.
     Case("ssdlite320_mobilenet_v3_large.thresh", "ssdlite320_mobilenet_v3_large", "ssdlite320_mobilenet_v3_large",
-         0.1, 6, (2, 61, 47), 501, score_thresh=0.7),
+         0.25, 6, (2, 61, 47), 501, score_thresh=0.7),
     Case("lraspp_mobilenet_v3_large", "lraspp_mobilenet_v3_large", "lraspp_mobilenet_v3_large",
          0.1, 5, (2, 41, 57), 511),
     Case("deeplabv3_mobilenet_v3_large", "deeplabv3_mobilenet_v3_large", "deeplabv3_mobilenet_v3_large",
@@ -133,7 +133,7 @@ def detection_input(c: Case, seed: int, n: Optional[int] = None, size: Optional[
     h, w = size or (h, w)
     low = torch.rand((n, 3, max(2, h // 16), max(2, w // 16)), generator=gen)
     smooth = torch.nn.functional.interpolate(low, size=(h, w), mode="bilinear", align_corners=False)
-    return (0.8 * smooth + 0.2 * torch.rand((n, 3, h, w), generator=gen)).clamp(0, 1).half().float()
+    return (SMOOTH_SHARE * smooth + (1 - SMOOTH_SHARE) * torch.rand((n, 3, h, w), generator=gen)).clamp(0, 1).half().float()
 
 
 def segmentation_input(c: Case, seed: int, n: Optional[int] = None, size: Optional[Tuple[int, int]] = None) -> torch.Tensor:
@@ -173,6 +173,12 @@ def rescale_predictors_(model: nn.Module, x: torch.Tensor) -> None:
 
 
 CALIBRATION_SIZE = (96, 128)  # fixed, so that cases sharing weights build the same weights
+# SSD's last extra maps are 2x2 and 1x1: with few calibration images their BatchNorm statistics come
+# from a handful of values, the test image lands far outside them and float32 rounding gets
+# amplified (torch float32 was 1.4e-4 from float64 with 4 images).
+CALIBRATION_IMAGES = 32
+SMOOTH_SHARE = 0.8  # blobs plus some noise: images with structure
+
 
 
 def make_model(c: Case) -> nn.Module:
@@ -180,7 +186,7 @@ def make_model(c: Case) -> nn.Module:
     gen = torch.Generator().manual_seed(c.seed * 7919 + 1)
     zero_linear = cf.randomize_(model, gen)
     if is_detection(c):
-        calib = detection_input(c, c.seed * 15485863 + 3, n=4, size=CALIBRATION_SIZE)
+        calib = detection_input(c, c.seed * 15485863 + 3, n=CALIBRATION_IMAGES, size=CALIBRATION_SIZE)
         cf.calibrate_(model, list(calib), zero_linear)
         rescale_predictors_(model, calib)
     else:
@@ -209,6 +215,15 @@ def run_detection(c: Case, model: nn.Module) -> Tuple[Dict[str, torch.Tensor], D
         model.score_thresh = c.score_thresh
     x = detection_input(c, c.seed * 104729 + 7)
     head, dets = head_outputs(model, x)
+    # Conditioning: torch float32 against float64 on the same (exact) weights, relative to max|output|.
+    # The engine is held to 1e-4 of torch. SSD is deep (backbone, 4 extra blocks, heads: ~60 BatchNorms)
+    # and its 320x320 maps are large, so rounding noise is larger than in the classifier fixtures
+    # (1e-5 there): width 0.25 / seed 501 sits at 2.5e-5 and 4.6e-5, narrower widths and other seeds at
+    # 6e-5..2e-4. Cases above 5e-5 are refused.
+    head64, _ = head_outputs(copy.deepcopy(model).double(), x.double())
+    rel64 = max(float((head[k].double() - head64[k]).abs().max() / head64[k].abs().max()) for k in head)
+    if rel64 > 5e-5:
+        raise RuntimeError(f"{c.case}: ill-conditioned, float32 is {rel64:.2g} (relative) from float64")
     out = {"input": x, "bbox_regression": head["bbox_regression"].contiguous(), "cls_logits": head["cls_logits"].contiguous()}
     counts = []
     for i, d in enumerate(dets):
@@ -230,7 +245,7 @@ def run_detection(c: Case, model: nn.Module) -> Tuple[Dict[str, torch.Tensor], D
         "topk_candidates": str(model.topk_candidates),
         "detections_per_img": str(model.detections_per_img),
     }
-    return out, meta, {"detections": counts, "nms_candidates": candidates, "logit_std": float(logits.std())}
+    return out, meta, {"detections": counts, "nms_candidates": candidates, "f32_rel_err": rel64, "logit_std": float(logits.std())}
 
 
 def run_segmentation(c: Case, model: nn.Module) -> Tuple[Dict[str, torch.Tensor], Dict[str, str], dict]:
