@@ -63,3 +63,26 @@ public sealed class LoadingTests
         Assert.Throws<ArgumentException>(() => SsdLiteModel.Load(source, "mobilenet_v3_large"));
     }
 }
+
+public sealed class ConcurrencyTests
+{
+    [Fact]
+    public void One_detector_serves_parallel_calls_with_identical_results()
+    {
+        using var detector = ObjectDetector.Load(DetectionFixtures.Path("ssdlite320_mobilenet_v3_large.safetensors"));
+        var images = Enumerable.Range(0, 4).Select(k =>
+        {
+            var image = new Imaging.RgbImage(60 + 7 * k, 45);
+            for (int i = 0; i < image.Pixels.Length; i++) image.Pixels[i] = (byte)((i * (k + 3)) % 251);
+            return image;
+        }).ToArray();
+        var sequential = images.Select(i => detector.Detect(i, 0.2f)).ToArray();
+        var parallel = new IReadOnlyList<Detection>[images.Length];
+        Parallel.For(0, images.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 }, k => parallel[k] = detector.Detect(images[k], 0.2f));
+        for (int k = 0; k < images.Length; k++)
+        {
+            Assert.NotEmpty(sequential[k]);
+            Assert.Equal(sequential[k], parallel[k]);
+        }
+    }
+}
