@@ -5,7 +5,10 @@ namespace MobileNets.Cli.Commands;
 
 /// <summary>
 /// <c>infer</c>: tensor <c>input</c> (N,3,H,W float32) from a safetensors file through the model,
-/// written as <c>logits</c> (N, classes) — the contract parity checks drive.
+/// written as <c>logits</c> (N, classes) — the contract parity checks drive. Detection and
+/// segmentation architectures (by <c>--arch</c> or the file's metadata) write their own outputs
+/// (<see cref="DetectionInfer"/>, <see cref="SegmentationInfer"/>); a <c>.tflite</c> model takes its own
+/// input tensor and writes its raw output (<see cref="TfLiteInfer"/>).
 /// </summary>
 internal static class InferCommand
 {
@@ -16,12 +19,24 @@ internal static class InferCommand
         string modelPath = a.Require("model"), inputPath = a.Require("input"), outputPath = a.Require("output");
         var width = a.Double("width", 0.01, 8);
 
-        var (input, shape) = ReadInput(inputPath);
         var (file, published) = ModelPaths.Resolve(modelPath);
-        var model = ClassifierModel.Load(file, a.Get("arch") ?? published, width);
+        if (file.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase)) return TfLiteInfer.Run(file, inputPath, outputPath);
+        var (input, shape) = ReadInput(inputPath);
+        string? arch = a.Get("arch") ?? published ?? ArchitectureOf(file);
+        if (DetectionInfer.Handles(arch)) return DetectionInfer.Run(file, arch, input, shape, outputPath);
+        if (SegmentationInfer.Handles(arch)) return SegmentationInfer.Run(file, arch, input, shape, outputPath);
+        var model = ClassifierModel.Load(file, arch, width);
         var logits = model.Logits(input, shape[0], shape[2], shape[3]);
         SafeTensorsWriter.Write(outputPath, [SafeTensorsWriter.Float32("logits", [shape[0], model.NumClasses], logits)]);
         return CommandLine.Ok;
+    }
+
+    /// <summary>The architecture the weight file's metadata names, if any.</summary>
+    static string? ArchitectureOf(string modelPath)
+    {
+        if (!File.Exists(modelPath)) return null;
+        using var source = WeightFiles.Open(modelPath);
+        return source.Metadata.GetValueOrDefault("architecture");
     }
 
     /// <summary>The <c>input</c> tensor, checked to be N x 3 x H x W.</summary>

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using MobileNets.Imaging;
+using MobileNets.Weights;
+
+namespace MobileNets.Segmentation.Tests;
+
+public sealed class CliTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Cli.CommandLine.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    static string TempFile(string name)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mobilenets-segmentation-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name);
+    }
+
+    [Theory, MemberData(nameof(SegmentationParityTests.Cases), MemberType = typeof(SegmentationParityTests))]
+    public void Infer_writes_out_and_aux(SegmentationCase c)
+    {
+        string output = TempFile("out.safetensors");
+        var r = Run("infer", "--model", SegmentationParityTests.Fixture(c.Case + ".safetensors"), "--arch", c.Architecture,
+            "--input", SegmentationParityTests.Fixture(c.Case + ".io.safetensors"), "--output", output);
+        Assert.True(r.Code == 0, r.Err);
+        using var io = SafeTensorsFile.Open(SegmentationParityTests.Fixture(c.Case + ".io.safetensors"));
+        using var ours = SafeTensorsFile.Open(output);
+        Assert.Equal(io.Get("out").Shape, ours.Get("out").Shape);
+        Assert.True(SegmentationParityTests.RelativeError(ours.ReadFloat32("out"), io.ReadFloat32("out")) <= 1e-4);
+        Assert.Equal(c.Aux, ours.Contains("aux"));
+        if (c.Aux) Assert.True(SegmentationParityTests.RelativeError(ours.ReadFloat32("aux"), io.ReadFloat32("aux")) <= 1e-4);
+    }
+
+    [Fact]
+    public void Segment_prints_json_and_writes_the_overlay()
+    {
+        string image = TempFile("in.png"), overlay = TempFile("overlay.png");
+        var rgb = new RgbImage(50, 30);
+        for (int i = 0; i < rgb.Pixels.Length; i++) rgb.Pixels[i] = (byte)(i * 11 % 253);
+        PngEncoder.Save(rgb, image);
+        var r = Run("segment", image, "--model", SegmentationParityTests.Fixture("deeplabv3_mobilenet_v3_large.safetensors"), "--out", overlay, "--json");
+        Assert.True(r.Code == 0, r.Err);
+        using var doc = JsonDocument.Parse(r.Out);
+        var classes = doc.RootElement.GetProperty("classes");
+        Assert.Equal(50 * 30, classes.EnumerateArray().Sum(c => c.GetProperty("pixels").GetInt32()));
+        var drawn = ImageDecoder.DecodeFile(overlay);
+        Assert.Equal((50, 30), (drawn.Width, drawn.Height));
+    }
+}
