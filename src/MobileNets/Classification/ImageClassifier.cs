@@ -45,7 +45,7 @@ public sealed class ImageClassifier : IDisposable
     }
 
     /// <summary>
-    /// Loads a model: a <c>.safetensors</c> or PyTorch <c>.pth</c> file (architecture and width from its
+    /// Loads a model: a <c>.safetensors</c> or PyTorch <c>.pth</c> file, a quantized <c>.tflite</c> classifier, (architecture and width from its
     /// metadata, or <paramref name="architecture"/> and the weights' shapes), or a published model by
     /// name (<c>mobilenetv4_conv_small.e2400_r224_in1k</c>, <c>mobilenet_v3_large.IMAGENET1K_V2</c>),
     /// resolved through the local model cache and downloaded into it when missing (see <see cref="Hub.ModelHub"/>).
@@ -65,6 +65,11 @@ public sealed class ImageClassifier : IDisposable
             published = entry;
             architecture ??= entry.Architecture;
             path = Hub.ModelHub.Resolve(path);
+        }
+        if (path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
+            return new ImageClassifier(new TfLiteClassifierBackend(Quantized.TfLiteModel.Load(path), Path.GetFileName(path)), options, published);
         }
         var model = ClassifierModel.Load(path, architecture, options.Width, options.Threads);
         return new ImageClassifier(new FloatClassifierBackend(model), options, published);
