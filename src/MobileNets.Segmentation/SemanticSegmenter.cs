@@ -20,34 +20,38 @@ namespace MobileNets.Segmentation;
 /// </example>
 public sealed class SemanticSegmenter : IDisposable
 {
-    readonly SegmentationModel _model;
+    readonly SegmentationModel? _model;
+    readonly QuantizedSegmentation? _quantized;
     volatile bool _disposed;
 
-    SemanticSegmenter(SegmentationModel model)
+    SemanticSegmenter(SegmentationModel? model, QuantizedSegmentation? quantized)
     {
         _model = model;
-        Labels = Classification.PretrainedTransforms.LabelsFromMetadata(model.Metadata)
-            ?? (model.NumClasses == VocCategories.Names.Count ? VocCategories.Names
-                : Enumerable.Range(0, model.NumClasses).Select(i => i == 0 ? "__background__" : $"class {i}").ToArray());
-        if (Labels.Count != model.NumClasses)
-            throw new ModelFormatException($"the file's labels list {Labels.Count} names for {model.NumClasses} classes");
+        _quantized = quantized;
+        var metadata = model?.Metadata ?? new Dictionary<string, string>();
+        Labels = Classification.PretrainedTransforms.LabelsFromMetadata(metadata)
+            ?? (NumClasses == VocCategories.Names.Count ? VocCategories.Names
+                : Enumerable.Range(0, NumClasses).Select(i => i == 0 ? "__background__" : $"class {i}").ToArray());
+        if (Labels.Count != NumClasses)
+            throw new ModelFormatException($"the file's labels list {Labels.Count} names for {NumClasses} classes");
     }
 
-    /// <summary>The architecture id (<c>lraspp_mobilenet_v3_large</c> or <c>deeplabv3_mobilenet_v3_large</c>).</summary>
-    public string Architecture => _model.Architecture;
+    /// <summary>The architecture id (<c>lraspp_mobilenet_v3_large</c>, <c>deeplabv3_mobilenet_v3_large</c>, or a <c>.tflite</c> file's name).</summary>
+    public string Architecture => _model?.Architecture ?? _quantized!.Name;
 
     /// <summary>Number of classes including the background.</summary>
-    public int NumClasses => _model.NumClasses;
+    public int NumClasses => _model?.NumClasses ?? _quantized!.NumClasses;
 
     /// <summary>Class names by index (PASCAL VOC's 21 for the published weights).</summary>
     public IReadOnlyList<string> Labels { get; }
 
     /// <summary>Backbone width multiplier found in the weights.</summary>
-    public double Width => _model.Width;
+    public double Width => _model?.Width ?? 1.0;
 
     /// <summary>
     /// Loads a <c>.safetensors</c> file holding a torchvision <c>lraspp_mobilenet_v3_large</c> or
-    /// <c>deeplabv3_mobilenet_v3_large</c> state dict (with or without DeepLabV3's auxiliary classifier).
+    /// <c>deeplabv3_mobilenet_v3_large</c> state dict (with or without DeepLabV3's auxiliary classifier),
+    /// or a quantized TFLite segmentation model ending in ARG_MAX (Mobile DeepLabv3, <c>deeplabv3_mnv2_pascal_quant.tflite</c>).
     /// </summary>
     /// <param name="path">The weights file.</param>
     /// <param name="architecture">The architecture when the file's metadata does not name it (else recognized from the head's tensors).</param>
@@ -55,7 +59,9 @@ public sealed class SemanticSegmenter : IDisposable
     public static SemanticSegmenter Load(string path, string? architecture = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return new SemanticSegmenter(SegmentationModel.Load(path, architecture));
+        if (path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
+            return new SemanticSegmenter(null, QuantizedSegmentation.Load(path));
+        return new SemanticSegmenter(SegmentationModel.Load(path, architecture), null);
     }
 
     /// <summary>Segments an image file (JPEG, PNG, BMP, PNM).</summary>
@@ -84,8 +90,13 @@ public sealed class SemanticSegmenter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_quantized != null)
+        {
+            if (includeLogits) throw new NotSupportedException("this model ends in ARG_MAX: it has no logits to return");
+            return new SegmentationResult(image.Width, image.Height, _quantized.ClassMap(image), Labels);
+        }
         var (tensor, h, w) = SegmentationTransform.Apply(image);
-        var (logits, _) = _model.Forward(tensor, h, w);
+        var (logits, _) = _model!.Forward(tensor, h, w);
         int k = NumClasses;
         // The model's output has the transformed size; bring it back to the caller's pixels.
         var atInput = logits;
@@ -136,5 +147,9 @@ public sealed class SemanticSegmenter : IDisposable
     }
 
     /// <summary>Releases the model.</summary>
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        _quantized?.Dispose();
+    }
 }
