@@ -25,6 +25,9 @@ internal static class KernelProbe
         var cases = new (string Name, int H, int Cin, int Cout, int K, int Stride, int Groups)[]
         {
             ("stem 3x3 s2 3->16", 224, 3, 16, 3, 2, 1),
+            ("stem 3x3 s2 3->32", 224, 3, 32, 3, 2, 1),
+            ("full 3x3 s2 32->32", 112, 32, 32, 3, 2, 1),
+            ("full 3x3 s2 32->96", 56, 32, 96, 3, 2, 1),
             ("pw 112 16->64", 112, 16, 64, 1, 1, 1),
             ("dw3 s2 112 64", 112, 64, 64, 3, 2, 64),
             ("pw 56 64->24", 56, 64, 24, 1, 1, 1),
