@@ -53,7 +53,7 @@ internal static class DirectConv
         // Input offsets of the (ky, kx, ci) terms relative to a pixel's top-left tap: interior pixels
         // run one flat loop over them, two pixels at a time sharing each weight load.
         Span<int> offsets = stackalloc int[terms];
-        Span<float> spill = stackalloc float[2 * 16];
+        Span<float> spill = stackalloc float[4 * 16];
         for (int ky = 0, t = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++)
                 for (int ci = 0; ci < cin; ci++) offsets[t++] = (ky * d * s.Width + kx * d) * cin + ci;
@@ -83,32 +83,45 @@ internal static class DirectConv
         }
     }
 
-    /// <summary>Two horizontally adjacent interior pixels: every tap in range, one weight load per two FMAs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Pair<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, Span<float> y, FeatureShape s, ConvGeometry g,
+    /// <summary>
+    /// Two horizontally adjacent interior pixels: every tap in range, one weight load per two FMAs.
+    /// Kept out of line with raw pointers: inlined into the pixel loop, the JIT ran out of registers
+    /// and spilled the accumulators to the stack on every tap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static unsafe void Pair<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, Span<float> y, FeatureShape s, ConvGeometry g,
         ReadOnlySpan<int> offsets, int pixel, int iy0, int ox, Span<float> spill)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
-        int lanes = TS.Lanes, nr = b.PanelWidth, n = b.N, cin = s.Channels;
-        ref float xa = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (iy0 * s.Width + ox * g.Stride - g.PadLeft) * cin);
-        ref float xb = ref Unsafe.Add(ref xa, g.Stride * cin);
-        ref int off = ref MemoryMarshal.GetReference(offsets);
-        for (int p = 0; p < b.Panels; p++)
+        int lanes = TS.Lanes, nr = b.PanelWidth, n = b.N, cin = s.Channels, terms = offsets.Length;
+        fixed (float* px = x, pw = b.Data, pbias = b.Bias)
+        fixed (int* off = offsets)
         {
-            ref float wp = ref b.Data[p * b.K * nr];
-            TV a0 = TS.Load(ref b.Bias[p * nr]), a1 = TS.Load(ref b.Bias[p * nr + lanes]);
-            TV c0 = a0, c1 = a1;
-            for (int t = 0; t < offsets.Length; t++)
+            float* xa = px + (iy0 * s.Width + ox * g.Stride - g.PadLeft) * cin;
+            float* xb = xa + g.Stride * cin;
+            for (int p = 0; p < b.Panels; p++)
             {
-                int o = Unsafe.Add(ref off, t);
-                TV w0 = TS.Load(ref Unsafe.Add(ref wp, t * nr)), w1 = TS.Load(ref Unsafe.Add(ref wp, t * nr + lanes));
-                TV va = TS.Broadcast(Unsafe.Add(ref xa, o)), vb = TS.Broadcast(Unsafe.Add(ref xb, o));
-                a0 = TS.MultiplyAdd(va, w0, a0); a1 = TS.MultiplyAdd(va, w1, a1);
-                c0 = TS.MultiplyAdd(vb, w0, c0); c1 = TS.MultiplyAdd(vb, w1, c1);
+                float* w = pw + (long)p * b.K * nr;
+                TV a0 = TS.Load(ref pbias[p * nr]), a1 = TS.Load(ref pbias[p * nr + lanes]);
+                TV c0 = TS.Load(ref pbias[p * nr]), c1 = TS.Load(ref pbias[p * nr + lanes]);   // not copies of a0/a1: those made the JIT keep c0/c1 on the stack
+                for (int t = 0; t < terms; t++, w += nr)
+                {
+                    int o = off[t];
+                    TV w0 = TS.Load(ref w[0]), w1 = TS.Load(ref w[lanes]);
+                    TV va = TS.Broadcast(xa[o]), vb = TS.Broadcast(xb[o]);
+                    a0 = TS.MultiplyAdd(va, w0, a0); a1 = TS.MultiplyAdd(va, w1, a1);
+                    c0 = TS.MultiplyAdd(vb, w0, c0); c1 = TS.MultiplyAdd(vb, w1, c1);
+                }
+                // Through the stack rather than a helper taking the vectors by value: passing them made
+                // the JIT keep c0/c1 in memory for the whole loop.
+                TS.Store(TAct.Apply<TS, TV>(a0), ref spill[0]);
+                TS.Store(TAct.Apply<TS, TV>(a1), ref spill[lanes]);
+                TS.Store(TAct.Apply<TS, TV>(c0), ref spill[2 * lanes]);
+                TS.Store(TAct.Apply<TS, TV>(c1), ref spill[3 * lanes]);
+                int col = p * nr, valid = Math.Min(nr, n - col);
+                spill[..valid].CopyTo(y.Slice(pixel * n + col, valid));
+                spill.Slice(2 * lanes, valid).CopyTo(y.Slice((pixel + 1) * n + col, valid));
             }
-            int col = p * nr;
-            Store<TS, TV, TAct>(a0, a1, y.Slice(pixel * n + col, Math.Min(nr, n - col)), spill);
-            Store<TS, TV, TAct>(c0, c1, y.Slice((pixel + 1) * n + col, Math.Min(nr, n - col)), spill);
         }
     }
 
