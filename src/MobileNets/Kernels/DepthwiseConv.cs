@@ -153,7 +153,11 @@ internal static class DepthwiseConv
         }
     }
 
-    /// <summary>Interior pixels of one output row, 3x3 taps: the weights of a channel vector stay in registers across the row.</summary>
+    /// <summary>
+    /// Interior pixels of one output row, 3x3 taps: a channel vector's weights stay in registers across
+    /// the row, and 4 output pixels are computed together so their multiply-add chains overlap
+    /// (one chain alone waits on the FMA latency at every tap).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Interior3x3<TS, TV, TAct>(ref float x0, ref float w0, ref float b0, ref float y0, FeatureShape s, ConvGeometry g,
         int oy, int oxBegin, int oxEnd, int channelBegin, int channelEnd)
@@ -176,29 +180,80 @@ internal static class DepthwiseConv
             TV bias = TS.Load(ref Unsafe.Add(ref b0, ch));
             ref float xr = ref Unsafe.Add(ref x0, (iy0 * s.Width + oxBegin * g.Stride - g.PadLeft) * c + ch);
             ref float yr = ref Unsafe.Add(ref y0, (oy * g.OutWidth + oxBegin) * c + ch);
-            for (int ox = oxBegin; ox < oxEnd; ox++)
+            int ox = oxBegin;
+            for (; ox + 4 <= oxEnd; ox += 4)
             {
-                TV acc = bias;
-                ref float r0 = ref Unsafe.Add(ref xr, 0 * rowStep);
-                acc = TS.MultiplyAdd(TS.Load(ref r0), k0, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, step)), k1, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, 2 * step)), k2, acc);
-                ref float r1 = ref Unsafe.Add(ref xr, 1 * rowStep);
-                acc = TS.MultiplyAdd(TS.Load(ref r1), k3, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, step)), k4, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, 2 * step)), k5, acc);
-                ref float r2 = ref Unsafe.Add(ref xr, 2 * rowStep);
-                acc = TS.MultiplyAdd(TS.Load(ref r2), k6, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, step)), k7, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, 2 * step)), k8, acc);
-                TS.Store(TAct.Apply<TS, TV>(acc), ref yr);
-                xr = ref Unsafe.Add(ref xr, pixelStep);
-                yr = ref Unsafe.Add(ref yr, c);
+                TV acc0 = bias;
+                TV acc1 = bias;
+                TV acc2 = bias;
+                TV acc3 = bias;
+                acc0 = TS.MultiplyAdd(TS.Load(ref xr), k0, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep)), k0, acc1);
+                acc2 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * pixelStep)), k0, acc2);
+                acc3 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * pixelStep)), k0, acc3);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * step)), k1, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * step)), k1, acc1);
+                acc2 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * pixelStep + 1 * step)), k1, acc2);
+                acc3 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * pixelStep + 1 * step)), k1, acc3);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * step)), k2, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * step)), k2, acc1);
+                acc2 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * pixelStep + 2 * step)), k2, acc2);
+                acc3 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * pixelStep + 2 * step)), k2, acc3);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep)), k3, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * rowStep)), k3, acc1);
+                acc2 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * pixelStep + 1 * rowStep)), k3, acc2);
+                acc3 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * pixelStep + 1 * rowStep)), k3, acc3);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 1 * step)), k4, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * rowStep + 1 * step)), k4, acc1);
+                acc2 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * pixelStep + 1 * rowStep + 1 * step)), k4, acc2);
+                acc3 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * pixelStep + 1 * rowStep + 1 * step)), k4, acc3);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 2 * step)), k5, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * rowStep + 2 * step)), k5, acc1);
+                acc2 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * pixelStep + 1 * rowStep + 2 * step)), k5, acc2);
+                acc3 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * pixelStep + 1 * rowStep + 2 * step)), k5, acc3);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep)), k6, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * rowStep)), k6, acc1);
+                acc2 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * pixelStep + 2 * rowStep)), k6, acc2);
+                acc3 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * pixelStep + 2 * rowStep)), k6, acc3);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 1 * step)), k7, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * rowStep + 1 * step)), k7, acc1);
+                acc2 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * pixelStep + 2 * rowStep + 1 * step)), k7, acc2);
+                acc3 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * pixelStep + 2 * rowStep + 1 * step)), k7, acc3);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 2 * step)), k8, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * rowStep + 2 * step)), k8, acc1);
+                acc2 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * pixelStep + 2 * rowStep + 2 * step)), k8, acc2);
+                acc3 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * pixelStep + 2 * rowStep + 2 * step)), k8, acc3);
+                TS.Store(TAct.Apply<TS, TV>(acc0), ref yr);
+                TS.Store(TAct.Apply<TS, TV>(acc1), ref Unsafe.Add(ref yr, 1 * c));
+                TS.Store(TAct.Apply<TS, TV>(acc2), ref Unsafe.Add(ref yr, 2 * c));
+                TS.Store(TAct.Apply<TS, TV>(acc3), ref Unsafe.Add(ref yr, 3 * c));
+                xr = ref Unsafe.Add(ref xr, 4 * pixelStep);
+                yr = ref Unsafe.Add(ref yr, 4 * c);
+            }
+            for (; ox < oxEnd; ox++)
+            {
+                TV acc0 = bias;
+                acc0 = TS.MultiplyAdd(TS.Load(ref xr), k0, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * step)), k1, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * step)), k2, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep)), k3, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 1 * step)), k4, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 2 * step)), k5, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep)), k6, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 1 * step)), k7, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 2 * step)), k8, acc0);
+                TS.Store(TAct.Apply<TS, TV>(acc0), ref yr);
+                xr = ref Unsafe.Add(ref xr, 1 * pixelStep);
+                yr = ref Unsafe.Add(ref yr, 1 * c);
             }
         }
     }
 
-    /// <summary>Interior pixels of one output row, 5x5 taps: the weights of a channel vector stay in registers across the row.</summary>
+    /// <summary>
+    /// Interior pixels of one output row, 5x5 taps: a channel vector's weights stay in registers across
+    /// the row, and 2 output pixels are computed together so their multiply-add chains overlap
+    /// (one chain alone waits on the FMA latency at every tap).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Interior5x5<TS, TV, TAct>(ref float x0, ref float w0, ref float b0, ref float y0, FeatureShape s, ConvGeometry g,
         int oy, int oxBegin, int oxEnd, int channelBegin, int channelEnd)
@@ -237,42 +292,97 @@ internal static class DepthwiseConv
             TV bias = TS.Load(ref Unsafe.Add(ref b0, ch));
             ref float xr = ref Unsafe.Add(ref x0, (iy0 * s.Width + oxBegin * g.Stride - g.PadLeft) * c + ch);
             ref float yr = ref Unsafe.Add(ref y0, (oy * g.OutWidth + oxBegin) * c + ch);
-            for (int ox = oxBegin; ox < oxEnd; ox++)
+            int ox = oxBegin;
+            for (; ox + 2 <= oxEnd; ox += 2)
             {
-                TV acc = bias;
-                ref float r0 = ref Unsafe.Add(ref xr, 0 * rowStep);
-                acc = TS.MultiplyAdd(TS.Load(ref r0), k0, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, step)), k1, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, 2 * step)), k2, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, 3 * step)), k3, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r0, 4 * step)), k4, acc);
-                ref float r1 = ref Unsafe.Add(ref xr, 1 * rowStep);
-                acc = TS.MultiplyAdd(TS.Load(ref r1), k5, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, step)), k6, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, 2 * step)), k7, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, 3 * step)), k8, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r1, 4 * step)), k9, acc);
-                ref float r2 = ref Unsafe.Add(ref xr, 2 * rowStep);
-                acc = TS.MultiplyAdd(TS.Load(ref r2), k10, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, step)), k11, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, 2 * step)), k12, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, 3 * step)), k13, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r2, 4 * step)), k14, acc);
-                ref float r3 = ref Unsafe.Add(ref xr, 3 * rowStep);
-                acc = TS.MultiplyAdd(TS.Load(ref r3), k15, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r3, step)), k16, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r3, 2 * step)), k17, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r3, 3 * step)), k18, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r3, 4 * step)), k19, acc);
-                ref float r4 = ref Unsafe.Add(ref xr, 4 * rowStep);
-                acc = TS.MultiplyAdd(TS.Load(ref r4), k20, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r4, step)), k21, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r4, 2 * step)), k22, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r4, 3 * step)), k23, acc);
-                acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref r4, 4 * step)), k24, acc);
-                TS.Store(TAct.Apply<TS, TV>(acc), ref yr);
-                xr = ref Unsafe.Add(ref xr, pixelStep);
-                yr = ref Unsafe.Add(ref yr, c);
+                TV acc0 = bias;
+                TV acc1 = bias;
+                acc0 = TS.MultiplyAdd(TS.Load(ref xr), k0, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep)), k0, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * step)), k1, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * step)), k1, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * step)), k2, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * step)), k2, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * step)), k3, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 3 * step)), k3, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * step)), k4, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 4 * step)), k4, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep)), k5, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * rowStep)), k5, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 1 * step)), k6, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * rowStep + 1 * step)), k6, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 2 * step)), k7, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * rowStep + 2 * step)), k7, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 3 * step)), k8, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * rowStep + 3 * step)), k8, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 4 * step)), k9, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 1 * rowStep + 4 * step)), k9, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep)), k10, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * rowStep)), k10, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 1 * step)), k11, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * rowStep + 1 * step)), k11, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 2 * step)), k12, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * rowStep + 2 * step)), k12, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 3 * step)), k13, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * rowStep + 3 * step)), k13, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 4 * step)), k14, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 2 * rowStep + 4 * step)), k14, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep)), k15, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 3 * rowStep)), k15, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep + 1 * step)), k16, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 3 * rowStep + 1 * step)), k16, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep + 2 * step)), k17, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 3 * rowStep + 2 * step)), k17, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep + 3 * step)), k18, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 3 * rowStep + 3 * step)), k18, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep + 4 * step)), k19, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 3 * rowStep + 4 * step)), k19, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep)), k20, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 4 * rowStep)), k20, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep + 1 * step)), k21, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 4 * rowStep + 1 * step)), k21, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep + 2 * step)), k22, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 4 * rowStep + 2 * step)), k22, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep + 3 * step)), k23, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 4 * rowStep + 3 * step)), k23, acc1);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep + 4 * step)), k24, acc0);
+                acc1 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * pixelStep + 4 * rowStep + 4 * step)), k24, acc1);
+                TS.Store(TAct.Apply<TS, TV>(acc0), ref yr);
+                TS.Store(TAct.Apply<TS, TV>(acc1), ref Unsafe.Add(ref yr, 1 * c));
+                xr = ref Unsafe.Add(ref xr, 2 * pixelStep);
+                yr = ref Unsafe.Add(ref yr, 2 * c);
+            }
+            for (; ox < oxEnd; ox++)
+            {
+                TV acc0 = bias;
+                acc0 = TS.MultiplyAdd(TS.Load(ref xr), k0, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * step)), k1, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * step)), k2, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * step)), k3, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * step)), k4, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep)), k5, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 1 * step)), k6, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 2 * step)), k7, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 3 * step)), k8, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 1 * rowStep + 4 * step)), k9, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep)), k10, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 1 * step)), k11, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 2 * step)), k12, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 3 * step)), k13, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 2 * rowStep + 4 * step)), k14, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep)), k15, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep + 1 * step)), k16, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep + 2 * step)), k17, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep + 3 * step)), k18, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 3 * rowStep + 4 * step)), k19, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep)), k20, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep + 1 * step)), k21, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep + 2 * step)), k22, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep + 3 * step)), k23, acc0);
+                acc0 = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xr, 4 * rowStep + 4 * step)), k24, acc0);
+                TS.Store(TAct.Apply<TS, TV>(acc0), ref yr);
+                xr = ref Unsafe.Add(ref xr, 1 * pixelStep);
+                yr = ref Unsafe.Add(ref yr, 1 * c);
             }
         }
     }
