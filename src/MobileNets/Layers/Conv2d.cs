@@ -122,10 +122,30 @@ internal sealed class Conv2d : ILayer
         scratch.Release(mark);
     }
 
-    unsafe void Convolve(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    /// <summary>Whether this is a plain depthwise convolution (no anti-aliasing), which <see cref="ForwardDepthwiseBand"/> can run on a band of rows.</summary>
+    public bool IsBandableDepthwise => _kind == Kind.Depthwise && _antiAlias == null && Activations.IsFusable(_act);
+
+    /// <summary>Whether this is a 1x1 stride-1 convolution, which runs on any run of pixels.</summary>
+    public bool IsPointwise => _kind == Kind.Pointwise && _antiAlias == null;
+
+    /// <summary>
+    /// The depthwise convolution on a band of input rows held in <paramref name="band"/> (its first row
+    /// is input row <paramref name="bandFirstRow"/> of <paramref name="full"/>), writing output rows
+    /// [<paramref name="outFirstRow"/>, <paramref name="outEndRow"/>) to the start of <paramref name="y"/>.
+    /// Lets an inverted residual keep its expanded tensor in cache a few rows at a time.
+    /// </summary>
+    public void ForwardDepthwiseBand(ReadOnlySpan<float> band, int bandRows, FeatureShape full, int bandFirstRow, int outFirstRow, int outEndRow, Span<float> y, Scratch scratch)
+    {
+        var g = Geometry(full);
+        // Shift the frame: output row 0 of the band is outFirstRow, input row 0 is bandFirstRow.
+        var shifted = g with { PadTop = g.PadTop + bandFirstRow - outFirstRow * g.Stride, OutHeight = outEndRow - outFirstRow };
+        Convolve(band, full with { Height = bandRows }, y, default, scratch, shifted);
+    }
+
+    unsafe void Convolve(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch, ConvGeometry? geometry = null)
     {
         if (shape.Channels != _in) throw new InvalidOperationException($"convolution expects {_in} channels, got {shape.Channels}");
-        var g = Geometry(shape);
+        var g = geometry ?? Geometry(shape);
         int outSize = g.OutHeight * g.OutWidth * _out;
         if (x.Length < shape.Size || y.Length < outSize || (!residual.IsEmpty && residual.Length < outSize))
             throw new ArgumentException("convolution buffers too small");
