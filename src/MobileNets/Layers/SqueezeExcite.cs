@@ -28,11 +28,7 @@ internal sealed class SqueezeExcite
         GlobalAveragePool.Run(x, s.Pixels, s.Channels, pooled);
         _reduce.Forward(pooled, new FeatureShape(1, 1, s.Channels), reduced, scratch);
         _expand.Forward(reduced, new FeatureShape(1, 1, _reduce.OutChannels), gate, scratch);
-        for (int p = 0; p < s.Pixels; p++)
-        {
-            var row = x.Slice(p * s.Channels, s.Channels);
-            TensorPrimitives.Multiply(row, gate, row);
-        }
+        ChannelRows.Scale(x, s.Pixels, s.Channels, gate);
         scratch.Release(mark);
     }
 }
