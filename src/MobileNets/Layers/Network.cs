@@ -9,14 +9,14 @@ namespace MobileNets.Layers;
 /// </summary>
 internal sealed class Network : IDisposable
 {
-    readonly ILayer[] _layers;   // an array: foreach over the interface would allocate an enumerator per call
+    readonly LayerSequence _sequence;
     readonly ConcurrentBag<Scratch> _scratches = new();
     Scratch? _cachedScratch;
 
     public Network(IReadOnlyList<ILayer> layers, int threads = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        _layers = [.. layers];
+        _sequence = new LayerSequence(layers);
         Threads = threads;
         _pool = threads > 1 ? new Threading.WorkerPool(threads) : null;
     }
@@ -26,20 +26,11 @@ internal sealed class Network : IDisposable
     /// <summary>The most threads one inference may use (1: only the caller's).</summary>
     public int Threads { get; }
 
-    public IReadOnlyList<ILayer> Layers => _layers;
+    public IReadOnlyList<ILayer> Layers => _sequence.Layers;
 
-    public FeatureShape OutputShape(FeatureShape input)
-    {
-        foreach (var l in _layers) input = l.OutputShape(input);
-        return input;
-    }
+    public FeatureShape OutputShape(FeatureShape input) => _sequence.OutputShape(input);
 
-    public long MultiplyAccumulates(FeatureShape input)
-    {
-        long macs = 0;
-        foreach (var l in _layers) { macs += l.MultiplyAccumulates(input); input = l.OutputShape(input); }
-        return macs;
-    }
+    public long MultiplyAccumulates(FeatureShape input) => _sequence.MultiplyAccumulates(input);
 
     /// <summary>Runs a batch given as NCHW; returns the output NCHW (classifiers: N x classes).</summary>
     public float[] Forward(ReadOnlySpan<float> nchw, int batch, int height, int width, out FeatureShape outputShape)
@@ -81,22 +72,13 @@ internal sealed class Network : IDisposable
 
     void ForwardOne(ReadOnlySpan<float> chw, FeatureShape shape, Span<float> outChw, Scratch scratch)
     {
-        // Two maps of the largest size, used alternately; layers take their temporaries above them.
-        int largest = shape.Size;
-        var walk = shape;
-        foreach (var layer in _layers) { walk = layer.OutputShape(walk); largest = Math.Max(largest, walk.Size); }
+        var outShape = _sequence.OutputShape(shape);
         int mark = scratch.Mark;
-        var x = scratch.Take(largest);
-        var y = scratch.Take(largest);
+        var x = scratch.Take(shape.Size);
+        var y = scratch.Take(outShape.Size);
         Layout.ChwToHwc(chw, x, shape);
-        foreach (var layer in _layers)
-        {
-            var next = layer.OutputShape(shape);
-            layer.Forward(x[..shape.Size], shape, y[..next.Size], scratch);
-            var t = x; x = y; y = t;
-            shape = next;
-        }
-        Layout.HwcToChw(x[..shape.Size], outChw, shape);
+        _sequence.Forward(x, shape, y, scratch);
+        Layout.HwcToChw(y, outChw, outShape);
         scratch.Release(mark);
     }
 

@@ -9,7 +9,7 @@ namespace MobileNets.Layers;
 /// </summary>
 internal sealed class LayerSequence : ILayer
 {
-    readonly ILayer[] _layers;
+    readonly ILayer[] _layers;   // an array: foreach over an interface would allocate an enumerator per call
 
     public LayerSequence(IEnumerable<ILayer> layers)
     {
