@@ -3,6 +3,26 @@ using System.Text.Json;
 
 namespace MobileNets.Weights;
 
+/// <summary>Text from a file, made fit for a one-line error message.</summary>
+internal static class MessageText
+{
+    const int MaxShown = 120;
+
+    /// <summary>
+    /// Control characters (a name may hold an escaped newline) as \uXXXX and long names cut, so a
+    /// hostile name can neither break the one-line contract of <see cref="ModelFormatException"/>
+    /// nor flood a log.
+    /// </summary>
+    public static string Shown(string text)
+    {
+        var sb = new System.Text.StringBuilder(Math.Min(text.Length, MaxShown + 8));
+        foreach (char c in text.Length > MaxShown ? text[..MaxShown] : text)
+            if (char.IsControl(c) || char.IsSurrogate(c)) sb.Append($"\\u{(int)c:x4}"); else sb.Append(c);
+        if (text.Length > MaxShown) sb.Append("...");
+        return sb.ToString();
+    }
+}
+
 /// <summary>One tensor's entry in a safetensors header.</summary>
 internal sealed record SafeTensorInfo(string Name, TensorDType DType, int[] Shape, long Begin, long End)
 {
@@ -114,13 +134,13 @@ internal sealed class SafeTensorsFile : IDisposable
                 {
                     string key = reader.GetString()!;
                     if (Next(ref reader) != JsonTokenType.String)
-                        throw new ModelFormatException($"{source}: __metadata__ value '{key}' is not a string");
+                        throw new ModelFormatException($"{source}: __metadata__ value '{MessageText.Shown(key)}' is not a string");
                     metadata[key] = reader.GetString()!;
                 }
                 continue;
             }
             if (!names.Add(name))
-                throw new ModelFormatException($"{source}: tensor '{name}' appears twice in the safetensors header");
+                throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' appears twice in the safetensors header");
             tensors.Add(ParseEntry(source, name, ref reader, dataLength));
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -133,7 +153,7 @@ internal sealed class SafeTensorsFile : IDisposable
     static SafeTensorInfo ParseEntry(string source, string name, ref Utf8JsonReader reader, long dataLength)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
-            throw new ModelFormatException($"{source}: tensor '{name}' lacks dtype, shape or data_offsets");
+            throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' lacks dtype, shape or data_offsets");
         string? dtypeName = null;
         int[]? shape = null;
         long[]? offsets = null;
@@ -153,16 +173,16 @@ internal sealed class SafeTensorsFile : IDisposable
                     offsets = ReadOffsets(source, name, ref reader);
                     break;
                 case "dtype" or "shape" or "data_offsets":
-                    throw new ModelFormatException($"{source}: tensor '{name}' has a repeated or mistyped '{field}'");
+                    throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' has a repeated or mistyped '{field}'");
                 default:
                     reader.Skip();   // unknown fields are ignored, as the reference reader does
                     break;
             }
         }
         if (dtypeName == null || shape == null || offsets == null)
-            throw new ModelFormatException($"{source}: tensor '{name}' lacks dtype, shape or data_offsets");
+            throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' lacks dtype, shape or data_offsets");
         if (!TensorDTypes.TryParse(dtypeName, out var dtype))
-            throw new ModelFormatException($"{source}: tensor '{name}' has unsupported dtype '{dtypeName}'");
+            throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' has unsupported dtype '{MessageText.Shown(dtypeName)}'");
         long count = 1;
         foreach (int d in shape)
         {
@@ -171,10 +191,10 @@ internal sealed class SafeTensorsFile : IDisposable
         }
         long begin = offsets[0], end = offsets[1];
         if (begin < 0 || end < begin || end > dataLength)
-            throw new ModelFormatException($"{source}: tensor '{name}' data_offsets [{begin}, {end}] lie outside the {dataLength}-byte data section");
+            throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' data_offsets [{begin}, {end}] lie outside the {dataLength}-byte data section");
         long expected = count * TensorDTypes.SizeOf(dtype);
         if (end - begin != expected)
-            throw new ModelFormatException($"{source}: tensor '{name}' holds {end - begin} bytes but its {TensorDTypes.Name(dtype)} shape [{string.Join(",", shape)}] needs {expected}");
+            throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' holds {end - begin} bytes but its {TensorDTypes.Name(dtype)} shape [{string.Join(",", shape)}] needs {expected}");
         return new SafeTensorInfo(name, dtype, shape, begin, end);
     }
 
@@ -185,9 +205,9 @@ internal sealed class SafeTensorsFile : IDisposable
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
             if (rank == MaxRank)
-                throw new ModelFormatException($"{source}: tensor '{name}' has rank over {MaxRank}");
+                throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' has rank over {MaxRank}");
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int d) || d < 0)
-                throw new ModelFormatException($"{source}: tensor '{name}' has an invalid dimension");
+                throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' has an invalid dimension");
             dims[rank++] = d;
         }
         return dims[..rank].ToArray();
@@ -199,10 +219,10 @@ internal sealed class SafeTensorsFile : IDisposable
         int n = 0;
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
-            if (n == 2) throw new ModelFormatException($"{source}: tensor '{name}' data_offsets must have two entries");
+            if (n == 2) throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' data_offsets must have two entries");
             values[n++] = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long v) ? v : -1;
         }
-        if (n != 2) throw new ModelFormatException($"{source}: tensor '{name}' data_offsets must have two entries");
+        if (n != 2) throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' data_offsets must have two entries");
         return values.ToArray();
     }
 
@@ -217,7 +237,7 @@ internal sealed class SafeTensorsFile : IDisposable
         foreach (var t in tensors.OrderBy(t => t.Begin).ThenBy(t => t.End))
         {
             if (t.Begin != expected)
-                throw new ModelFormatException($"{source}: tensor '{t.Name}' starts at byte {t.Begin} of the data section, expected {expected} (tensors must not overlap or leave gaps)");
+                throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(t.Name)}' starts at byte {t.Begin} of the data section, expected {expected} (tensors must not overlap or leave gaps)");
             expected = t.End;
         }
         if (expected != dataLength)
@@ -227,7 +247,7 @@ internal sealed class SafeTensorsFile : IDisposable
     public bool Contains(string name) => _byName.ContainsKey(name);
 
     public SafeTensorInfo Get(string name) =>
-        _byName.TryGetValue(name, out var t) ? t : throw new ModelFormatException($"{Source}: tensor '{name}' is missing");
+        _byName.TryGetValue(name, out var t) ? t : throw new ModelFormatException($"{Source}: tensor '{MessageText.Shown(name)}' is missing");
 
     public bool TryGet(string name, out SafeTensorInfo info) => _byName.TryGetValue(name, out info!);
 
@@ -245,7 +265,7 @@ internal sealed class SafeTensorsFile : IDisposable
             catch (EndOfStreamException e)
             {
                 // Only when the file shrank after Open checked every offset against its length.
-                throw new ModelFormatException($"{Source}: tensor '{t.Name}' ends past the end of the file (was it truncated while open?)", e);
+                throw new ModelFormatException($"{Source}: tensor '{MessageText.Shown(t.Name)}' ends past the end of the file (was it truncated while open?)", e);
             }
         }
         return buffer;
