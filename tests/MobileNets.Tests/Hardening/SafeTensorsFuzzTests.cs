@@ -61,33 +61,47 @@ public class SafeTensorsFuzzTests
         for (int i = 0; i < iterations; i++)
         {
             var (bytes, what) = mutator.Mutate(random);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            var clock = Stopwatch.StartNew();
-            try { attempt(bytes); }
-            catch (ModelFormatException e)
+            var (elapsed, allocated, error) = Attempt(attempt, bytes);
+            if (elapsed >= FuzzSettings.PerInputLimit || allocated >= FuzzSettings.AllocationBound(bytes.Length))
+            {
+                // Once in tens of thousands of runs the runtime itself (tiering, a GC pause on a
+                // shared machine) lands inside one measurement. The input is deterministic: a second
+                // run shows whether the cost is the input's.
+                var again = Attempt(attempt, bytes);
+                elapsed = elapsed < again.Elapsed ? elapsed : again.Elapsed;
+                allocated = Math.Min(allocated, again.Allocated);
+            }
+            if (error is ModelFormatException e)
             {
                 refused++;
-                Assert.DoesNotContain('\n', e.Message);
+                if (e.Message.Contains('\n')) failures.Add($"iteration {i} ({what}): message spans lines: {e.Message}");
             }
-            catch (Exception e)
-            {
-                failures.Add($"iteration {i} (seed {seed}, {what}) escaped as {e.GetType().Name}: {e.Message}; input kept at {Keep(bytes, i)}");
-            }
-            clock.Stop();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (clock.Elapsed >= FuzzSettings.PerInputLimit)
-                failures.Add($"iteration {i} ({what}) took {clock.Elapsed}; input kept at {Keep(bytes, i)}");
+            else if (error != null)
+                failures.Add($"iteration {i} (seed {seed}, {what}) escaped as {error.GetType().Name}: {error.Message}; input kept at {Keep(bytes, i)}");
+            if (elapsed >= FuzzSettings.PerInputLimit)
+                failures.Add($"iteration {i} ({what}) took {elapsed}; input kept at {Keep(bytes, i)}");
             if (allocated >= FuzzSettings.AllocationBound(bytes.Length))
                 failures.Add($"iteration {i} ({what}) allocated {allocated} bytes for a {bytes.Length}-byte file; input kept at {Keep(bytes, i)}");
             // Stop at the first failure unless asked to collect a whole run's worth (local triage).
             if (failures.Count > 0 && !FuzzSettings.CollectFailures) break;
-            if (clock.Elapsed > slowest) slowest = clock.Elapsed;
+            if (elapsed > slowest) slowest = elapsed;
             mostAllocated = Math.Max(mostAllocated, allocated);
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         var stats = new Stats(iterations, refused, slowest, mostAllocated);
-        TestContext.Current.SendDiagnosticMessage($"safetensors fuzz seed {seed}: {stats}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"safetensors fuzz seed {seed}: {stats}");
         return stats;
+    }
+
+    static (TimeSpan Elapsed, long Allocated, Exception? Error) Attempt(Action<byte[]> attempt, byte[] bytes)
+    {
+        Exception? error = null;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        try { attempt(bytes); }
+        catch (Exception e) { error = e; }
+        clock.Stop();
+        return (clock.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, error);
     }
 
     static string Keep(byte[] bytes, int iteration)
