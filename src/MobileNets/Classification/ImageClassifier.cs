@@ -71,16 +71,25 @@ public sealed class ImageClassifier : IDisposable
     }
 
     /// <summary>Top <paramref name="top"/> classes of an image file (JPEG, PNG, BMP, PNM).</summary>
-    public IReadOnlyList<Prediction> Classify(string imagePath, int top = 5) =>
-        ClassifyDecoded(ImageDecoder.DecodeFile(imagePath, _options.Decode), top);
+    public IReadOnlyList<Prediction> Classify(string imagePath, int top = 5)
+    {
+        ThrowIfDisposed();   // before decoding: a disposed classifier fails the same way whatever the input
+        return ClassifyDecoded(ImageDecoder.DecodeFile(imagePath, _options.Decode), top);
+    }
 
     /// <summary>Top classes of an encoded image read from <paramref name="image"/>.</summary>
-    public IReadOnlyList<Prediction> Classify(Stream image, int top = 5) =>
-        ClassifyDecoded(ImageDecoder.Decode(image, _options.Decode), top);
+    public IReadOnlyList<Prediction> Classify(Stream image, int top = 5)
+    {
+        ThrowIfDisposed();
+        return ClassifyDecoded(ImageDecoder.Decode(image, _options.Decode), top);
+    }
 
     /// <summary>Top classes of an encoded image held in memory.</summary>
-    public IReadOnlyList<Prediction> Classify(byte[] encodedImage, int top = 5) =>
-        ClassifyDecoded(ImageDecoder.Decode(encodedImage, _options.Decode), top);
+    public IReadOnlyList<Prediction> Classify(byte[] encodedImage, int top = 5)
+    {
+        ThrowIfDisposed();
+        return ClassifyDecoded(ImageDecoder.Decode(encodedImage, _options.Decode), top);
+    }
 
     /// <summary>Top classes of raw pixels (e.g. a camera frame decoded elsewhere).</summary>
     /// <param name="pixels">Rows of <paramref name="stride"/> bytes.</param>
@@ -89,8 +98,11 @@ public sealed class ImageClassifier : IDisposable
     /// <param name="stride">Bytes from one row to the next.</param>
     /// <param name="format">Channel order and size of a pixel.</param>
     /// <param name="top">How many classes to return.</param>
-    public IReadOnlyList<Prediction> Classify(ReadOnlySpan<byte> pixels, int width, int height, int stride, PixelFormat format, int top = 5) =>
-        ClassifyDecoded(ImageDecoder.FromPixels(pixels, width, height, stride, format), top);
+    public IReadOnlyList<Prediction> Classify(ReadOnlySpan<byte> pixels, int width, int height, int stride, PixelFormat format, int top = 5)
+    {
+        ThrowIfDisposed();
+        return ClassifyDecoded(ImageDecoder.FromPixels(pixels, width, height, stride, format), top);
+    }
 
     /// <summary>Top classes of a decoded image.</summary>
     public IReadOnlyList<Prediction> Classify(RgbImage image, int top = 5) => ClassifyDecoded(image, top);
@@ -99,6 +111,7 @@ public sealed class ImageClassifier : IDisposable
     public IReadOnlyList<IReadOnlyList<Prediction>> ClassifyBatch(IEnumerable<string> imagePaths, int top = 5, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
+        ThrowIfDisposed();
         var images = new List<RgbImage>();
         foreach (var path in imagePaths)
         {
@@ -129,7 +142,11 @@ public sealed class ImageClassifier : IDisposable
     }
 
     /// <summary>The normalized 1 x 3 x H x W tensor this classifier feeds the model for <paramref name="image"/>.</summary>
-    public float[] Preprocess(RgbImage image) => FloatClassifierBackend.Tensor([Transform.Prepare(image)], Transform);
+    public float[] Preprocess(RgbImage image)
+    {
+        ThrowIfDisposed();
+        return FloatClassifierBackend.Tensor([Transform.Prepare(image)], Transform);
+    }
 
     IReadOnlyList<Prediction> ClassifyDecoded(RgbImage image, int top) => ClassifyBatch([image], top)[0];
 
