@@ -42,6 +42,10 @@ public sealed class ImageClassifier : IDisposable
             ?? Enumerable.Range(0, backend.NumClasses).Select(i => $"class {i}").ToArray();
         if (Labels.Count != NumClasses)
             throw new ArgumentException($"{Labels.Count} labels given for a model with {NumClasses} classes");
+        // Pixels are bytes, so with a finite Mean and a finite non-zero Std no NaN or infinity can reach the network.
+        if (Transform.Mean is not { Length: 3 } || Transform.Std is not { Length: 3 }
+            || !Transform.Mean.All(float.IsFinite) || !Transform.Std.All(s => float.IsFinite(s) && s != 0))
+            throw new ArgumentException("the transform needs 3 finite Mean values and 3 finite non-zero Std values");
     }
 
     /// <summary>
@@ -67,7 +71,9 @@ public sealed class ImageClassifier : IDisposable
             path = Hub.ModelHub.Resolve(path);
         }
         var model = ClassifierModel.Load(path, architecture, options.Width, options.Threads);
-        return new ImageClassifier(new FloatClassifierBackend(model), options, published);
+        var backend = new FloatClassifierBackend(model);
+        try { return new ImageClassifier(backend, options, published); }
+        catch { backend.Dispose(); throw; }   // a refused option must not leave the worker threads running
     }
 
     /// <summary>Top <paramref name="top"/> classes of an image file (JPEG, PNG, BMP, PNM).</summary>
