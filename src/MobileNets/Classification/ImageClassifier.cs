@@ -42,6 +42,10 @@ public sealed class ImageClassifier : IDisposable
             ?? Enumerable.Range(0, backend.NumClasses).Select(i => $"class {i}").ToArray();
         if (Labels.Count != NumClasses)
             throw new ArgumentException($"{Labels.Count} labels given for a model with {NumClasses} classes");
+        // Pixels are bytes, so with a finite Mean and a finite non-zero Std no NaN or infinity can reach the network.
+        if (Transform.Mean is not { Length: 3 } || Transform.Std is not { Length: 3 }
+            || !Transform.Mean.All(float.IsFinite) || !Transform.Std.All(s => float.IsFinite(s) && s != 0))
+            throw new ArgumentException("the transform needs 3 finite Mean values and 3 finite non-zero Std values");
     }
 
     /// <summary>
@@ -72,20 +76,31 @@ public sealed class ImageClassifier : IDisposable
             return new ImageClassifier(new TfLiteClassifierBackend(Quantized.TfLiteModel.Load(path), Path.GetFileName(path)), options, published);
         }
         var model = ClassifierModel.Load(path, architecture, options.Width, options.Threads);
-        return new ImageClassifier(new FloatClassifierBackend(model), options, published);
+        var backend = new FloatClassifierBackend(model);
+        try { return new ImageClassifier(backend, options, published); }
+        catch { backend.Dispose(); throw; }   // a refused option must not leave the worker threads running
     }
 
     /// <summary>Top <paramref name="top"/> classes of an image file (JPEG, PNG, BMP, PNM).</summary>
-    public IReadOnlyList<Prediction> Classify(string imagePath, int top = 5) =>
-        ClassifyDecoded(ImageDecoder.DecodeFile(imagePath, _options.Decode), top);
+    public IReadOnlyList<Prediction> Classify(string imagePath, int top = 5)
+    {
+        ThrowIfDisposed();   // before decoding: a disposed classifier fails the same way whatever the input
+        return ClassifyDecoded(ImageDecoder.DecodeFile(imagePath, _options.Decode), top);
+    }
 
     /// <summary>Top classes of an encoded image read from <paramref name="image"/>.</summary>
-    public IReadOnlyList<Prediction> Classify(Stream image, int top = 5) =>
-        ClassifyDecoded(ImageDecoder.Decode(image, _options.Decode), top);
+    public IReadOnlyList<Prediction> Classify(Stream image, int top = 5)
+    {
+        ThrowIfDisposed();
+        return ClassifyDecoded(ImageDecoder.Decode(image, _options.Decode), top);
+    }
 
     /// <summary>Top classes of an encoded image held in memory.</summary>
-    public IReadOnlyList<Prediction> Classify(byte[] encodedImage, int top = 5) =>
-        ClassifyDecoded(ImageDecoder.Decode(encodedImage, _options.Decode), top);
+    public IReadOnlyList<Prediction> Classify(byte[] encodedImage, int top = 5)
+    {
+        ThrowIfDisposed();
+        return ClassifyDecoded(ImageDecoder.Decode(encodedImage, _options.Decode), top);
+    }
 
     /// <summary>Top classes of raw pixels (e.g. a camera frame decoded elsewhere).</summary>
     /// <param name="pixels">Rows of <paramref name="stride"/> bytes.</param>
@@ -94,8 +109,11 @@ public sealed class ImageClassifier : IDisposable
     /// <param name="stride">Bytes from one row to the next.</param>
     /// <param name="format">Channel order and size of a pixel.</param>
     /// <param name="top">How many classes to return.</param>
-    public IReadOnlyList<Prediction> Classify(ReadOnlySpan<byte> pixels, int width, int height, int stride, PixelFormat format, int top = 5) =>
-        ClassifyDecoded(ImageDecoder.FromPixels(pixels, width, height, stride, format), top);
+    public IReadOnlyList<Prediction> Classify(ReadOnlySpan<byte> pixels, int width, int height, int stride, PixelFormat format, int top = 5)
+    {
+        ThrowIfDisposed();
+        return ClassifyDecoded(ImageDecoder.FromPixels(pixels, width, height, stride, format), top);
+    }
 
     /// <summary>Top classes of a decoded image.</summary>
     public IReadOnlyList<Prediction> Classify(RgbImage image, int top = 5) => ClassifyDecoded(image, top);
@@ -104,6 +122,7 @@ public sealed class ImageClassifier : IDisposable
     public IReadOnlyList<IReadOnlyList<Prediction>> ClassifyBatch(IEnumerable<string> imagePaths, int top = 5, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
+        ThrowIfDisposed();
         var images = new List<RgbImage>();
         foreach (var path in imagePaths)
         {
@@ -134,7 +153,11 @@ public sealed class ImageClassifier : IDisposable
     }
 
     /// <summary>The normalized 1 x 3 x H x W tensor this classifier feeds the model for <paramref name="image"/>.</summary>
-    public float[] Preprocess(RgbImage image) => FloatClassifierBackend.Tensor([Transform.Prepare(image)], Transform);
+    public float[] Preprocess(RgbImage image)
+    {
+        ThrowIfDisposed();
+        return FloatClassifierBackend.Tensor([Transform.Prepare(image)], Transform);
+    }
 
     IReadOnlyList<Prediction> ClassifyDecoded(RgbImage image, int top) => ClassifyBatch([image], top)[0];
 

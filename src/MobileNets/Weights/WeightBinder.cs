@@ -58,7 +58,7 @@ internal sealed class WeightBinder
         }
         foreach (var norm in norms) expected.Add($"{norm}.num_batches_tracked");
         var unexpected = source.Names.FirstOrDefault(n => !expected.Contains(n));
-        return unexpected == null ? null : $"unexpected tensor '{unexpected}'";
+        return unexpected == null ? null : $"unexpected tensor '{MessageText.Shown(unexpected)}'";
     }
 
     float[] Read(string name, int[] shape)
@@ -139,7 +139,7 @@ internal sealed class WeightBinder
     public void EnsureAllConsumed()
     {
         var left = _source.Names.FirstOrDefault(n => !_consumed.Contains(n));
-        if (left != null) throw new ModelFormatException($"{_source.Source}: unexpected tensor '{left}'");
+        if (left != null) throw new ModelFormatException($"{_source.Source}: unexpected tensor '{MessageText.Shown(left)}'");
     }
 
     /// <summary>Builds the runtime layers of <paramref name="spec"/> from the file.</summary>
