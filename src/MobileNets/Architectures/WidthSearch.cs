@@ -17,9 +17,12 @@ internal static class WidthSearch
     public static NetworkSpec Find(IWeightSource source, Func<double, NetworkSpec> build, string architecture,
         double defaultWidth = 1.0, double? width = null)
     {
-        if (width == null && source.Metadata.TryGetValue("width", out var w) &&
-            double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out var fromMetadata))
+        if (width == null && source.Metadata.TryGetValue("width", out var w))
+        {
+            if (!double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out var fromMetadata) || !(fromMetadata > 0 && fromMetadata <= 8))
+                throw new ModelFormatException($"{source.Source}: the file's width metadata is not a number in (0, 8]");
             width = fromMetadata;
+        }
         if (width is double given)
         {
             if (!(given > 0 && given <= 8)) throw new ArgumentException($"width {Format(given)} is outside (0, 8]");

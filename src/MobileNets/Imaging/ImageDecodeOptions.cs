@@ -13,6 +13,12 @@ public sealed class ImageDecodeOptions
     public long MaxPixels { get; set; } = 100_000_000;
 
     /// <summary>
+    /// Largest encoded image read from a stream, in bytes: a stream is buffered before decoding, so
+    /// this bounds what an endless or huge stream can make the decoder hold. Default 512 MiB.
+    /// </summary>
+    public long MaxBytes { get; set; } = 512L << 20;
+
+    /// <summary>
     /// Rotate/flip JPEG images as their EXIF Orientation tag (0x0112, values 1-8) says,
     /// like PIL's <c>ImageOps.exif_transpose</c>. Default true.
     /// </summary>

@@ -51,8 +51,16 @@ public static class ImageDecoder
     public static RgbImage Decode(Stream stream, ImageDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        long limit = Math.Min((options ?? ImageDecodeOptions.Default).MaxBytes, Array.MaxLength);
         using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > limit)
+                throw new ImageFormatException($"the image stream is larger than the limit of {limit} bytes (ImageDecodeOptions.MaxBytes)");
+            buffer.Write(chunk, 0, read);
+        }
         return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
     }
 

@@ -38,10 +38,17 @@ internal sealed class ClassifierModel
 
     public static ClassifierModel Load(IWeightSource source, string? architecture = null, double? width = null, SimdWidth? simd = null, int threads = 1)
     {
-        architecture ??= source.Metadata.GetValueOrDefault("architecture");
-        if (string.IsNullOrEmpty(architecture))
-            throw new ArgumentException($"{source.Source}: the file's metadata names no architecture; pass one (e.g. --arch mobilenet_v3_large)");
-        var arch = ArchitectureRegistry.Find(architecture);
+        ArchitectureInfo arch;
+        if (architecture != null) arch = ArchitectureRegistry.Find(architecture);
+        else
+        {
+            string? named = source.Metadata.GetValueOrDefault("architecture");
+            if (string.IsNullOrEmpty(named))
+                throw new ArgumentException($"{source.Source}: the file's metadata names no architecture; pass one (e.g. --arch mobilenet_v3_large)");
+            // A file naming something we do not know is a bad file, not a bad argument.
+            if (!ArchitectureRegistry.TryFind(named, out arch))
+                throw new ModelFormatException($"{source.Source}: the file's metadata names an unknown architecture '{OneLine(named)}'");
+        }
 
         if (!source.TryGetShape(arch.ClassifierWeight, out var classifierShape) || classifierShape.Length < 1)
             throw new ModelFormatException($"{source.Source}: tensor '{arch.ClassifierWeight}' (the classifier of {arch.Id}) is missing");
@@ -53,6 +60,12 @@ internal sealed class ClassifierModel
         var network = new Network(binder.Bind(spec), threads);
         return new ClassifierModel(arch, spec.Width, classes, binder.ParameterCount, network,
             new Dictionary<string, string>(source.Metadata));
+    }
+
+    static string OneLine(string s)
+    {
+        var clean = new string(s.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+        return clean.Length <= 80 ? clean : clean[..80] + "...";
     }
 
     /// <summary>Logits (N x classes) written into <paramref name="logits"/>; allocates nothing after warm-up.</summary>

@@ -5,7 +5,7 @@ namespace MobileNets.Tests.Hardening;
 
 /// <summary>
 /// 10,000 inferences through a caller-owned buffer keep the managed heap and the working set flat
-/// and allocate at most 128 bytes per call. In the non-parallel collection: heap and working set
+/// and allocate nothing per call. In the non-parallel collection: heap and working set
 /// are process-wide. The long version is `MobileNets.Benchmarks soak`.
 /// </summary>
 [Collection(nameof(ThreadCountCollection))]
@@ -17,9 +17,12 @@ public class LongRunTests
     /// <summary>
     /// Measured: 120 B per call, three boxed List enumerators from the foreach loops over
     /// IReadOnlyList&lt;ILayer&gt; in Network.Forward/OutputShape (reported; Network.cs is outside this
-    /// branch). Short-lived garbage, so the heap stays flat; lower this to 0 once those loops index.
+    /// branch); the layers are now held in arrays and nothing is allocated per run.
     /// </summary>
-    const long AllocationPerRunBound = 128;
+    const long AllocationPerRunBound = 0;   // nothing per inference after warm-up (issue 6)
+
+    /// <summary>One-off allocations inside the measured window (runtime bookkeeping, e.g. tiering), not per run.</summary>
+    const long OneOffAllowance = 4096;
 
     [Theory]
     [InlineData(1)]
@@ -53,7 +56,7 @@ public class LongRunTests
             TestContext.Current.TestOutputHelper?.WriteLine(
                 $"threads {threads}: {Runs} runs in {clock.Elapsed.TotalSeconds:F2} s, allocated {allocated} B, heap {heapGrowth:+#;-#;0} B, working set {wsGrowth:+#;-#;0} B");
             Assert.Equal(first, logits);   // no state carried from run to run
-            Assert.True(allocated <= AllocationPerRunBound * Runs, $"{allocated} bytes allocated over {Runs} runs");
+            Assert.True(allocated <= AllocationPerRunBound * Runs + OneOffAllowance, $"{allocated} bytes allocated over {Runs} runs");
             Assert.True(heapGrowth < HeapBound, $"managed heap grew {heapGrowth} bytes");
             Assert.True(wsGrowth < WorkingSetBound, $"working set grew {wsGrowth} bytes");
         }
