@@ -1,0 +1,24 @@
+using System.Diagnostics;
+using MobileNets.Quantized;
+
+namespace MobileNets.Benchmarks;
+
+/// <summary>`tflite MODEL.tflite [iterations]`: median latency of the integer engine on one model (input: zeros).</summary>
+internal static class TfLiteTiming
+{
+    public static void Run(string path, int iterations)
+    {
+        using var model = TfLiteModel.Load(path);
+        var input = new byte[model.Inputs[0].ByteLength];
+        for (int i = 0; i < 20; i++) model.Run(input);
+        var times = new double[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            model.Run(input);
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        Console.WriteLine($"{Path.GetFileName(path)}: median {times[iterations / 2]:0.000} ms, min {times[0]:0.000} ms ({iterations} runs, 1 thread)");
+    }
+}
