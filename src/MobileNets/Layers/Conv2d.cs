@@ -32,6 +32,9 @@ internal sealed class Conv2d : ILayer
     readonly AntiAlias _antiAliasKind;
 
     public int InChannels => _in;
+
+    /// <summary>The vector width this convolution's weights were packed for.</summary>
+    public SimdWidth SimdWidth { get; }
     public int OutChannels => _out;
     public Activation Activation => _act;
 
@@ -45,6 +48,7 @@ internal sealed class Conv2d : ILayer
             _antiAliasKind = antiAlias;
             stride = 1;
         }
+        SimdWidth = width;
         _in = inChannels; _out = outChannels; _kernel = kernel; _stride = stride; _dilation = dilation; _groups = groups;
         _padding = padding; _act = act;
         if (groups == inChannels && groups == outChannels && groups > 1)

@@ -55,8 +55,9 @@ internal sealed class MobileAttention : ILayer
         var values = Project(_value, valueInput, keyShape, scratch);
 
         var attended = scratch.Take(shape.Pixels * _heads * _valueDim);
-        MultiQueryAttention.Run(queries, shape.Pixels * _heads, _keyDim, keys, values, keyShape.Pixels, _valueDim,
-            _scale, attended, scratch.Take(keyShape.Pixels));
+        int rows = shape.Pixels * _heads, tokens = keyShape.Pixels;
+        MultiQueryAttention.RunAsProducts(queries, rows, _keyDim, keys, values, tokens, _valueDim, _scale, attended,
+            scratch.Take(rows * tokens), scratch.Pack(0, tokens, _keyDim, _query.SimdWidth), scratch.Pack(1, _valueDim, tokens, _query.SimdWidth));
         _output.Forward(attended, shape with { Channels = _heads * _valueDim }, y, _residual ? x : default, scratch);
         scratch.Release(mark);
     }

@@ -14,6 +14,16 @@ internal sealed class Scratch
     /// <summary>Threads a layer may split its work across.</summary>
     public int Threads => _pool?.Threads ?? 1;
 
+    readonly Dictionary<(int N, int K, Kernels.SimdWidth Width, int Slot), Kernels.PackedGemmWeights> _packs = new();
+
+    /// <summary>Panels for an operand packed during inference (attention keys and values), reused across calls.</summary>
+    public Kernels.PackedGemmWeights Pack(int slot, int n, int k, Kernels.SimdWidth width)
+    {
+        if (!_packs.TryGetValue((n, k, width, slot), out var pack))
+            _packs[(n, k, width, slot)] = pack = new Kernels.PackedGemmWeights(n, k, width);
+        return pack;
+    }
+
     /// <summary>The convolution job object, reused by every convolution of this inference.</summary>
     public Layers.ConvJob ConvJob { get; } = new();
 

@@ -27,6 +27,26 @@ public class AttentionKernelTests
         for (int i = 0; i < o.Length; i++) Assert.True(Math.Abs(o[i] - expected[i]) <= 2e-6f, $"o[{i}] = {o[i]}, expected {expected[i]}");
     }
 
+    public static TheoryData<int> Widths => MobileNets.Tests.Kernels.SimdWidths.Available();
+
+    [Theory, MemberData(nameof(Widths))]
+    public void MatrixProductFormMatchesReferenceOnAwkwardShapes(int width)
+    {
+        foreach (var (rows, keyDim, keys, valueDim, scale) in new[] { (1, 1, 1, 1, 1f), (7, 5, 3, 3, 0.44721f), (13, 17, 50, 9, 0.2425f), (4 * 49, 64, 49, 64, 0.125f), (4 * 196, 64, 49, 64, 0.125f), (3 * 8, 48, 37, 48, 0.1443f) })
+        {
+            var rng = new Random(rows * 31 + keyDim);
+            var q = Random(rng, rows * keyDim, 2f);
+            var k = Random(rng, keys * keyDim, 2f);
+            var v = Random(rng, keys * valueDim);
+            var o = new float[rows * valueDim];
+            var simd = (SimdWidth)width;
+            MultiQueryAttention.RunAsProducts(q, rows, keyDim, k, v, keys, valueDim, scale, o, new float[rows * keys],
+                new PackedGemmWeights(keys, keyDim, simd), new PackedGemmWeights(valueDim, keys, simd));
+            var expected = ReferenceAttention.Run(q, rows, keyDim, k, v, keys, valueDim, scale);
+            MobileNets.Tests.Kernels.SimdWidths.AssertClose(expected, o, 2e-6f, $"{simd} rows={rows} d={keyDim} keys={keys} dv={valueDim}");
+        }
+    }
+
     [Fact]
     public void LargeLogitsStayFiniteAndPickTheBestKey()
     {
