@@ -136,9 +136,18 @@ internal static class Gemm
             TS.Store(v1, ref Unsafe.Add(ref c, lanes));
             return;
         }
-        // Partial panel: spill to the stack, copy the valid columns (no read or write past the row).
+        // Partial panel: whole vectors go straight out; only the last partial one spills to the stack
+        // and is copied column by column (no read or write past the row).
+        if (valid >= lanes)
+        {
+            if (hasResidual) v0 = TS.Add(v0, TS.Load(ref r));
+            TS.Store(v0, ref c);
+            TS.Store(v1, ref spill);
+            for (int j = lanes; j < valid; j++)
+                Unsafe.Add(ref c, j) = Unsafe.Add(ref spill, j - lanes) + (hasResidual ? Unsafe.Add(ref r, j) : 0f);
+            return;
+        }
         TS.Store(v0, ref spill);
-        TS.Store(v1, ref Unsafe.Add(ref spill, lanes));
         for (int j = 0; j < valid; j++)
             Unsafe.Add(ref c, j) = Unsafe.Add(ref spill, j) + (hasResidual ? Unsafe.Add(ref r, j) : 0f);
     }
