@@ -18,7 +18,11 @@ internal interface IParallelWork
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
-    const int SpinCount = 2000;
+    /// <summary>How long a waiting thread spins before it blocks: longer than any gap inside one inference.</summary>
+    static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 200;   // 5 ms: a blocked thread takes 0.3-2 ms to wake on a busy VM
+
+    // The events only block: their own spin phase escalates to Sleep(1) and woke a worker up to 2 ms late.
+    const int SpinCount = 1;
 
     readonly Thread[] _workers;
     readonly ManualResetEventSlim[] _start;
@@ -73,7 +77,12 @@ internal sealed class WorkerPool : IDisposable
             }
             catch (Exception e) { callerFailure = e; }
 
-            _done.Wait();
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (Volatile.Read(ref _pending) != 0)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline) { _done.Wait(); break; }
+                Thread.SpinWait(16);
+            }
             _work = null;
             if (callerFailure != null) throw callerFailure;
             if (_failure != null) throw new AggregateException("a worker failed", _failure);
@@ -86,7 +95,12 @@ internal sealed class WorkerPool : IDisposable
         var start = _start[index - 1];
         while (true)
         {
-            start.Wait();
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (!start.IsSet)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline) { start.Wait(); break; }
+                Thread.SpinWait(16);
+            }
             start.Reset();
             if (_disposed) return;
             try
