@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MobileNets.Tests;
+using MobileNets.Tests.Cli;
 using MobileNets.Imaging;
 using MobileNets.Weights;
 
@@ -6,29 +8,14 @@ namespace MobileNets.Detection.Tests;
 
 public sealed class CliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.CommandLine.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    static string TempFile(string name)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "mobilenets-detection-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
-    }
-
     [Theory, MemberData(nameof(HeadParityTests.Cases), MemberType = typeof(HeadParityTests))]
     public void Infer_writes_the_head_outputs_and_detections_of_the_contract(DetectionCase c)
     {
         if (c.Case.EndsWith(".thresh", StringComparison.Ordinal)) return;   // infer uses torchvision's default thresholds
-        string output = TempFile("out.safetensors");
-        var r = Run("infer", "--model", DetectionFixtures.Path(c.Weights), "--arch", "ssdlite320_mobilenet_v3_large",
+        string output = TestPaths.TempFile("out.safetensors");
+        var r = CliRunner.Run("infer", "--model", DetectionFixtures.Path(c.Weights), "--arch", "ssdlite320_mobilenet_v3_large",
             "--input", DetectionFixtures.Path(c.Io), "--output", output);
-        Assert.True(r.Code == 0, r.Err);
+        Assert.True(r.ExitCode == 0, r.Stderr);
         using var io = SafeTensorsFile.Open(DetectionFixtures.Path(c.Io));
         using var ours = SafeTensorsFile.Open(output);
         foreach (var name in new[] { "bbox_regression", "cls_logits" })
@@ -59,14 +46,14 @@ public sealed class CliTests
     [Fact]
     public void Detect_prints_json_and_writes_the_annotated_image()
     {
-        string image = TempFile("in.png"), annotated = TempFile("annotated.png");
+        string image = TestPaths.TempFile("in.png"), annotated = TestPaths.TempFile("annotated.png");
         var rgb = new RgbImage(96, 64);
         for (int i = 0; i < rgb.Pixels.Length; i++) rgb.Pixels[i] = (byte)(i * 7 % 251);
         PngEncoder.Save(rgb, image);
-        var r = Run("detect", image, "--model", DetectionFixtures.Path("ssdlite320_mobilenet_v3_large.safetensors"),
+        var r = CliRunner.Run("detect", image, "--model", DetectionFixtures.Path("ssdlite320_mobilenet_v3_large.safetensors"),
             "--threshold", "0.3", "--out", annotated, "--json");
-        Assert.True(r.Code == 0, r.Err);
-        using var doc = JsonDocument.Parse(r.Out);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
         Assert.Equal(96, doc.RootElement.GetProperty("width").GetInt32());
         var detections = doc.RootElement.GetProperty("detections");
         Assert.True(detections.GetArrayLength() > 0, "random weights at threshold 0.3 still detect something");
@@ -83,11 +70,11 @@ public sealed class CliTests
     [Fact]
     public void A_bad_model_file_is_one_line_and_exit_code_1()
     {
-        string bogus = TempFile("bogus.safetensors");
+        string bogus = TestPaths.TempFile("bogus.safetensors");
         File.WriteAllBytes(bogus, [1, 2, 3]);
-        var r = Run("detect", "x.png", "--model", bogus);
-        Assert.Equal(1, r.Code);
-        Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(2, Run("detect", "--model", bogus).Code);
+        var r = CliRunner.Run("detect", "x.png", "--model", bogus);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(2, CliRunner.Run("detect", "--model", bogus).ExitCode);
     }
 }

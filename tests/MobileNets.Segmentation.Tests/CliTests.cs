@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MobileNets.Tests;
+using MobileNets.Tests.Cli;
 using MobileNets.Imaging;
 using MobileNets.Weights;
 
@@ -6,28 +8,13 @@ namespace MobileNets.Segmentation.Tests;
 
 public sealed class CliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.CommandLine.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    static string TempFile(string name)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "mobilenets-segmentation-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
-    }
-
     [Theory, MemberData(nameof(SegmentationParityTests.Cases), MemberType = typeof(SegmentationParityTests))]
     public void Infer_writes_out_and_aux(SegmentationCase c)
     {
-        string output = TempFile("out.safetensors");
-        var r = Run("infer", "--model", SegmentationParityTests.Fixture(c.Case + ".safetensors"), "--arch", c.Architecture,
+        string output = TestPaths.TempFile("out.safetensors");
+        var r = CliRunner.Run("infer", "--model", SegmentationParityTests.Fixture(c.Case + ".safetensors"), "--arch", c.Architecture,
             "--input", SegmentationParityTests.Fixture(c.Case + ".io.safetensors"), "--output", output);
-        Assert.True(r.Code == 0, r.Err);
+        Assert.True(r.ExitCode == 0, r.Stderr);
         using var io = SafeTensorsFile.Open(SegmentationParityTests.Fixture(c.Case + ".io.safetensors"));
         using var ours = SafeTensorsFile.Open(output);
         Assert.Equal(io.Get("out").Shape, ours.Get("out").Shape);
@@ -39,13 +26,13 @@ public sealed class CliTests
     [Fact]
     public void Segment_prints_json_and_writes_the_overlay()
     {
-        string image = TempFile("in.png"), overlay = TempFile("overlay.png");
+        string image = TestPaths.TempFile("in.png"), overlay = TestPaths.TempFile("overlay.png");
         var rgb = new RgbImage(50, 30);
         for (int i = 0; i < rgb.Pixels.Length; i++) rgb.Pixels[i] = (byte)(i * 11 % 253);
         PngEncoder.Save(rgb, image);
-        var r = Run("segment", image, "--model", SegmentationParityTests.Fixture("deeplabv3_mobilenet_v3_large.safetensors"), "--out", overlay, "--json");
-        Assert.True(r.Code == 0, r.Err);
-        using var doc = JsonDocument.Parse(r.Out);
+        var r = CliRunner.Run("segment", image, "--model", SegmentationParityTests.Fixture("deeplabv3_mobilenet_v3_large.safetensors"), "--out", overlay, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
         var classes = doc.RootElement.GetProperty("classes");
         Assert.Equal(50 * 30, classes.EnumerateArray().Sum(c => c.GetProperty("pixels").GetInt32()));
         var drawn = ImageDecoder.DecodeFile(overlay);
