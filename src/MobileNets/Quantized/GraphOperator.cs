@@ -8,5 +8,8 @@ internal abstract class GraphOperator
     /// <summary>Position in the subgraph's operator list (also the key of its scratch memory).</summary>
     public int Index { get; }
 
+    /// <summary>A short description for profiles: the operator type and, where useful, its shape.</summary>
+    public virtual string Describe => GetType().Name.Replace("Operator", "");
+
     public abstract void Execute(ExecutionContext context);
 }

@@ -153,6 +153,22 @@ internal sealed class TfLiteModel : IDisposable
         finally { _contexts.Add(context); }
     }
 
+    /// <summary>Benchmark support: the summed time of each operator over <paramref name="iterations"/> runs (single input).</summary>
+    internal (string Operator, double Milliseconds)[] ProfileOperators(byte[] input, int iterations)
+    {
+        var context = new ExecutionContext(_tensors, _operators.Length);
+        input.CopyTo(context.Data(_inputs[0]));
+        var ticks = new long[_operators.Length];
+        for (int r = 0; r < iterations; r++)
+            for (int i = 0; i < _operators.Length; i++)
+            {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                _operators[i].Execute(context);
+                ticks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+            }
+        return _operators.Select((op, i) => (op.Describe, ticks[i] * 1000.0 / System.Diagnostics.Stopwatch.Frequency / iterations)).ToArray();
+    }
+
     static void Flip(Span<byte> data)
     {
         for (int i = 0; i < data.Length; i++) data[i] ^= 0x80;

@@ -28,6 +28,9 @@ internal sealed class Conv2DOperator : GraphOperator
             && geo.PadTop == 0 && geo.PadLeft == 0 && geo.InputHeight == geo.OutputHeight && geo.InputWidth == geo.OutputWidth;
     }
 
+    public override string Describe =>
+        $"Conv {_geo.KernelHeight}x{_geo.KernelWidth}/{_geo.StrideHeight} {_geo.OutputHeight}x{_geo.OutputWidth}x{_inChannels}->{_outChannels}";
+
     public static GraphOperator Build(OperatorSite site)
     {
         site.RequireArity(2, 3, 1);

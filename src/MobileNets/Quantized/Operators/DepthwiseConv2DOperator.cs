@@ -24,6 +24,9 @@ internal sealed class DepthwiseConv2DOperator : GraphOperator
         _batch = batch; _inChannels = inChannels; _multiplier = multiplier;
     }
 
+    public override string Describe =>
+        $"DepthwiseConv {_geo.KernelHeight}x{_geo.KernelWidth}/{_geo.StrideHeight} {_geo.InputHeight}x{_geo.InputWidth}x{_inChannels * _multiplier}";
+
     public static GraphOperator Build(OperatorSite site)
     {
         site.RequireArity(2, 3, 1);
