@@ -5,11 +5,12 @@ using MobileNets.Tensors;
 
 namespace MobileNets.Benchmarks;
 
-/// <summary>`kernels`: quick medians of single convolutions on the shapes MobileNetV3-Large has, in GMAC/s.</summary>
+/// <summary>`kernels [filter]`: quick medians of single convolutions on the shapes MobileNet layers have, in GMAC/s (cases whose name contains the filter).</summary>
 internal static class KernelProbe
 {
-    public static void Run()
+    public static void Run(string filter)
     {
+        if (filter.Length == 0)
         {
             var s0 = new FeatureShape(224, 224, 3);
             var w = new float[16 * 27];
@@ -41,9 +42,17 @@ internal static class KernelProbe
             ("dw5 s1 7 960", 7, 960, 960, 5, 1, 960),
             ("pw 7 960->160", 7, 960, 160, 1, 1, 1),
             ("fc 960->1280", 1, 960, 1280, 1, 1, 1),
+            ("pw 56 128->128", 56, 128, 128, 1, 1, 1),
+            ("pw 28 256->256", 28, 256, 256, 1, 1, 1),
+            ("pw 14 512->512", 14, 512, 512, 1, 1, 1),
+            ("pw 7 1024->1024", 7, 1024, 1024, 1, 1, 1),
+            ("pw 7 256->1024", 7, 256, 1024, 1, 1, 1),
+            ("pw 7 1024->256", 7, 1024, 256, 1, 1, 1),
+            ("pw 7 1008->256", 7, 1008, 256, 1, 1, 1),
+            ("pw 14 1024->256", 14, 1024, 256, 1, 1, 1),
         };
         var rng = new Random(1);
-        foreach (var c in cases)
+        foreach (var c in cases.Where(c => c.Name.Contains(filter)))
         {
             var s = new FeatureShape(c.H, c.H, c.Cin);
             var w = new float[c.Cout * (c.Cin / c.Groups) * c.K * c.K];

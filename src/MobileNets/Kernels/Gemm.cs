@@ -43,87 +43,209 @@ internal static class Gemm
         }
     }
 
+    /// <summary>Bytes of one weight panel's depth slice kept in L1 while every row tile of a row block runs over it.</summary>
+    const int PanelSliceBytes = 32 * 1024;
+    /// <summary>Bytes of activations (a row block's depth slice) kept in L2 while every panel runs over them.</summary>
+    const int RowBlockBytes = 192 * 1024;
+    /// <summary>Weights up to this size stay cache-resident however they are walked: rows outside, panels inside.</summary>
+    const int SmallWeightBytes = 48 * 1024;
+
+    /// <summary>Pinned operands of one call.</summary>
+    readonly unsafe struct Operands(float* c, int ldc, float* r, float* b, float* bias, int k, int n, int nr, float* spill)
+    {
+        public readonly float* C = c, R = r, B = b, Bias = bias, Spill = spill;
+        public readonly int Ldc = ldc, K = k, N = n, Nr = nr;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Run<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, ReadOnlySpan<float> r, int panelStart, int panelEnd)
+    static unsafe void Run<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, ReadOnlySpan<float> r, int panelStart, int panelEnd)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
-        int lanes = TS.Lanes, nr = b.PanelWidth, k = b.K, n = b.N;
-        ref float a0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
-        ref float c0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(c);
-        ref float r0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(r);
-        bool hasResidual = !r.IsEmpty;
-        Span<float> spill = stackalloc float[2 * 16];
-        ref float sp = ref spill[0];
-        for (int row = 0; row < m; row += TileRows)
+        int nr = b.PanelWidth, k = b.K;
+        float* spill = stackalloc float[2 * 16];
+        fixed (float* pa = a, pc = c, pr = r, pb = b.Data, pbias = b.Bias)
         {
-            int rows = Math.Min(TileRows, m - row);
-            for (int p = panelStart; p < panelEnd; p++)
+            var t = new Operands(pc, ldc, pr, pb, pbias, k, b.N, nr, spill);
+            // Large weights walked row tile by row tile would stream every panel from L2/L3 (or memory)
+            // once per 6 rows: block them (GotoBLAS order) so a panel's depth slice stays in L1 across a
+            // block of rows whose activations stay in L2. Partial sums go through C between depth slices
+            // in the same order the unblocked loop adds them, so the results are bit-identical.
+            long weightBytes = 4L * k * nr * (panelEnd - panelStart);
+            if (weightBytes <= SmallWeightBytes || (!r.IsEmpty && r.Overlaps(c)))
             {
-                int col = p * nr, valid = Math.Min(nr, n - col);
-                ref float bp = ref b.Data[p * k * nr];
-                TV bias0 = TS.Load(ref b.Bias[col]), bias1 = TS.Load(ref b.Bias[col + lanes]);
-                ref float ar = ref Unsafe.Add(ref a0, row * lda);
-                ref float cr = ref Unsafe.Add(ref c0, row * ldc + col);
-                ref float rr = ref hasResidual ? ref Unsafe.Add(ref r0, row * ldc + col) : ref sp;
-                if (rows == TileRows)
-                    Tile6<TS, TV, TAct>(ref ar, lda, ref bp, k, nr, bias0, bias1, ref cr, ldc, ref rr, hasResidual, valid, ref sp);
-                else
-                    for (int i = 0; i < rows; i++)
-                        Tile1<TS, TV, TAct>(ref Unsafe.Add(ref ar, i * lda), ref bp, k, nr, bias0, bias1,
-                            ref Unsafe.Add(ref cr, i * ldc), ref hasResidual ? ref Unsafe.Add(ref rr, i * ldc) : ref sp, hasResidual, valid, ref sp);
+                for (int r0 = 0; r0 < m; r0 += TileRows)
+                    RunPanels<TS, TV, TAct>(t, pa + (long)r0 * lda, lda, 1, r0, Math.Min(TileRows, m - r0), panelStart, panelEnd, 0, k);
+                return;
             }
+            int slices = (int)((4L * k * nr + PanelSliceBytes - 1) / PanelSliceBytes);
+            int kc = (k + slices - 1) / slices;
+            int mc = Math.Max(TileRows, RowBlockBytes / (4 * kc) / TileRows * TileRows);
+            // Rows 4 KiB apart alias in L1 (same set, and false store-forwarding hazards): a row block
+            // whose stride is a multiple of 4 KiB is copied tile by tile into one k-major stream.
+            bool pack = true;
+            float[] packed = pack ? PackBuffer(mc * kc) : [];
+            fixed (float* pp = packed)
+                for (int row = 0; row < m; row += mc)
+                {
+                    int rowEnd = Math.Min(m, row + mc);
+                    for (int k0 = 0; k0 < k; k0 += kc)
+                    {
+                        int depth = Math.Min(kc, k - k0);
+                        if (pack) PackRows(pa + (long)row * lda + k0, lda, rowEnd - row, depth, pp);
+                        for (int p = panelStart; p < panelEnd; p++)
+                        {
+                            // Partial sums are stored as whole panels: a last, partial panel runs its whole depth at once.
+                            bool whole = (p + 1) * nr <= b.N;
+                            if (!whole && k0 > 0) continue;
+                            if (!whole && pack && kc < k)
+                            {
+                                for (int r0 = row; r0 < rowEnd; r0 += TileRows)
+                                    RunPanels<TS, TV, TAct>(t, pa + (long)r0 * lda, lda, 1, r0, Math.Min(TileRows, rowEnd - r0), p, p + 1, 0, k);
+                                continue;
+                            }
+                            int k1 = whole ? k0 + depth : k;
+                            for (int r0 = row; r0 < rowEnd; r0 += TileRows)
+                                if (pack) RunPanels<TS, TV, TAct>(t, pp + (long)(r0 - row) * depth, 1, Math.Min(TileRows, rowEnd - r0), r0, Math.Min(TileRows, rowEnd - r0), p, p + 1, k0, k1);
+                                else RunPanels<TS, TV, TAct>(t, pa + (long)r0 * lda + k0, lda, 1, r0, Math.Min(TileRows, rowEnd - r0), p, p + 1, k0, k1);
+                        }
+                    }
+                }
         }
     }
 
+    [ThreadStatic] static float[]? _packBuffer;
+
+    static float[] PackBuffer(int length)
+    {
+        if (_packBuffer == null || _packBuffer.Length < length) _packBuffer = GC.AllocateUninitializedArray<float>(length, pinned: true);
+        return _packBuffer;
+    }
+
+    /// <summary>Rows x depth values from row-major A into tiles of <see cref="TileRows"/> rows, k-major within a tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static unsafe void PackRows(float* a, int lda, int rows, int depth, float* packed)
+    {
+        for (int r0 = 0; r0 < rows; r0 += TileRows)
+        {
+            int count = Math.Min(TileRows, rows - r0);
+            float* tile = packed + (long)r0 * depth;
+            float* src = a + (long)r0 * lda;
+            if (count == TileRows)
+            {
+                // Sequential writes, six sequential read streams.
+                float* s3 = src + 3L * lda;
+                for (int kk = 0; kk < depth; kk++, tile += TileRows)
+                {
+                    tile[0] = src[kk]; tile[1] = src[lda + kk]; tile[2] = src[2L * lda + kk];
+                    tile[3] = s3[kk]; tile[4] = s3[lda + kk]; tile[5] = s3[2L * lda + kk];
+                }
+            }
+            else
+                for (int i = 0; i < count; i++)
+                    for (int kk = 0; kk < depth; kk++) tile[kk * count + i] = src[(long)i * lda + kk];
+        }
+    }
+
+    /// <summary>
+    /// Rows [row, row + rows) (at most one tile; their A values start at <paramref name="a"/>, row i's value
+    /// of depth k at a[i * rowStride + k * kStride]) times panels [p0, p1) over depth [k0, k1).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Tile6<TS, TV, TAct>(ref float a, int lda, ref float bp, int k, int nr, TV bias0, TV bias1,
-        ref float c, int ldc, ref float r, bool hasResidual, int valid, ref float spill)
+    static unsafe void RunPanels<TS, TV, TAct>(in Operands t, float* a, int rowStride, int kStride, int row, int rows, int p0, int p1, int k0, int k1)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        bool last = k1 == t.K;
+        for (int p = p0; p < p1; p++)
+        {
+            int col = p * t.Nr, valid = Math.Min(t.Nr, t.N - col);
+            float* bp = t.B + ((long)p * t.K + k0) * t.Nr;
+            float* cr = t.C + (long)row * t.Ldc + col;
+            float* rr = t.R == null ? null : t.R + (long)row * t.Ldc + col;
+            // The first depth slice starts from the bias, later ones from the partial sums in C.
+            float* init = k0 == 0 ? t.Bias + col : cr;
+            int initStride = k0 == 0 ? 0 : t.Ldc;
+            if (rows == TileRows)
+                Tile6<TS, TV, TAct>(a, rowStride, kStride, bp, k1 - k0, t.Nr, init, initStride, last, cr, t.Ldc, rr, valid, t.Spill);
+            else
+                for (int i = 0; i < rows; i++)
+                    Tile1<TS, TV, TAct>(a + (long)i * rowStride, kStride, bp, k1 - k0, t.Nr, init + (long)i * initStride, last,
+                        cr + (long)i * t.Ldc, rr == null ? null : rr + (long)i * t.Ldc, valid, t.Spill);
+        }
+    }
+
+    /// <remarks>
+    /// Accumulators start from <paramref name="init"/> (row stride <paramref name="initStride"/>: 0 for the bias).
+    /// Unless this is the <paramref name="last"/> depth slice they go back to C raw, which needs a whole panel.
+    /// Its own method so the register allocator sees only this loop: the six row pointers stay in registers.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static unsafe void Tile6<TS, TV, TAct>(float* a, nint lda, nint kStride, float* bp, int k, nint nr, float* init, nint initStride, bool last,
+        float* c, nint ldc, float* r, int valid, float* spill)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         int lanes = TS.Lanes;
-        TV c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
-        TV c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1;
-        ref float a1 = ref Unsafe.Add(ref a, lda), a2 = ref Unsafe.Add(ref a, 2 * lda);
-        ref float a3 = ref Unsafe.Add(ref a, 3 * lda), a4 = ref Unsafe.Add(ref a, 4 * lda), a5 = ref Unsafe.Add(ref a, 5 * lda);
-        for (int i = 0; i < k; i++)
+        TV c00 = Load<TS, TV>(init), c01 = Load<TS, TV>(init + lanes);
+        TV c10 = Load<TS, TV>(init + initStride), c11 = Load<TS, TV>(init + initStride + lanes);
+        TV c20 = Load<TS, TV>(init + 2 * initStride), c21 = Load<TS, TV>(init + 2 * initStride + lanes);
+        TV c30 = Load<TS, TV>(init + 3 * initStride), c31 = Load<TS, TV>(init + 3 * initStride + lanes);
+        TV c40 = Load<TS, TV>(init + 4 * initStride), c41 = Load<TS, TV>(init + 4 * initStride + lanes);
+        TV c50 = Load<TS, TV>(init + 5 * initStride), c51 = Load<TS, TV>(init + 5 * initStride + lanes);
+        float* a3 = a + 3 * lda;
+        nint lda2 = 2 * lda;
+        for (; k > 0; k--, a += kStride, a3 += kStride, bp += nr)
         {
-            ref float bi = ref Unsafe.Add(ref bp, i * nr);
-            TV b0 = TS.Load(ref bi), b1 = TS.Load(ref Unsafe.Add(ref bi, lanes));
-            TV x = TS.Broadcast(Unsafe.Add(ref a, i)); c00 = TS.MultiplyAdd(x, b0, c00); c01 = TS.MultiplyAdd(x, b1, c01);
-            x = TS.Broadcast(Unsafe.Add(ref a1, i)); c10 = TS.MultiplyAdd(x, b0, c10); c11 = TS.MultiplyAdd(x, b1, c11);
-            x = TS.Broadcast(Unsafe.Add(ref a2, i)); c20 = TS.MultiplyAdd(x, b0, c20); c21 = TS.MultiplyAdd(x, b1, c21);
-            x = TS.Broadcast(Unsafe.Add(ref a3, i)); c30 = TS.MultiplyAdd(x, b0, c30); c31 = TS.MultiplyAdd(x, b1, c31);
-            x = TS.Broadcast(Unsafe.Add(ref a4, i)); c40 = TS.MultiplyAdd(x, b0, c40); c41 = TS.MultiplyAdd(x, b1, c41);
-            x = TS.Broadcast(Unsafe.Add(ref a5, i)); c50 = TS.MultiplyAdd(x, b0, c50); c51 = TS.MultiplyAdd(x, b1, c51);
+            TV b0 = Load<TS, TV>(bp), b1 = Load<TS, TV>(bp + lanes);
+            TV x = TS.Broadcast(*a); c00 = TS.MultiplyAdd(x, b0, c00); c01 = TS.MultiplyAdd(x, b1, c01);
+            x = TS.Broadcast(a[lda]); c10 = TS.MultiplyAdd(x, b0, c10); c11 = TS.MultiplyAdd(x, b1, c11);
+            x = TS.Broadcast(a[lda2]); c20 = TS.MultiplyAdd(x, b0, c20); c21 = TS.MultiplyAdd(x, b1, c21);
+            x = TS.Broadcast(*a3); c30 = TS.MultiplyAdd(x, b0, c30); c31 = TS.MultiplyAdd(x, b1, c31);
+            x = TS.Broadcast(a3[lda]); c40 = TS.MultiplyAdd(x, b0, c40); c41 = TS.MultiplyAdd(x, b1, c41);
+            x = TS.Broadcast(a3[lda2]); c50 = TS.MultiplyAdd(x, b0, c50); c51 = TS.MultiplyAdd(x, b1, c51);
         }
-        StoreRow<TS, TV, TAct>(c00, c01, ref c, ref r, hasResidual, valid, ref spill);
-        StoreRow<TS, TV, TAct>(c10, c11, ref Unsafe.Add(ref c, ldc), ref Unsafe.Add(ref r, hasResidual ? ldc : 0), hasResidual, valid, ref spill);
-        StoreRow<TS, TV, TAct>(c20, c21, ref Unsafe.Add(ref c, 2 * ldc), ref Unsafe.Add(ref r, hasResidual ? 2 * ldc : 0), hasResidual, valid, ref spill);
-        StoreRow<TS, TV, TAct>(c30, c31, ref Unsafe.Add(ref c, 3 * ldc), ref Unsafe.Add(ref r, hasResidual ? 3 * ldc : 0), hasResidual, valid, ref spill);
-        StoreRow<TS, TV, TAct>(c40, c41, ref Unsafe.Add(ref c, 4 * ldc), ref Unsafe.Add(ref r, hasResidual ? 4 * ldc : 0), hasResidual, valid, ref spill);
-        StoreRow<TS, TV, TAct>(c50, c51, ref Unsafe.Add(ref c, 5 * ldc), ref Unsafe.Add(ref r, hasResidual ? 5 * ldc : 0), hasResidual, valid, ref spill);
+        if (!last)
+        {
+            Store<TS, TV>(c00, c); Store<TS, TV>(c01, c + lanes);
+            Store<TS, TV>(c10, c + ldc); Store<TS, TV>(c11, c + ldc + lanes);
+            Store<TS, TV>(c20, c + 2 * ldc); Store<TS, TV>(c21, c + 2 * ldc + lanes);
+            Store<TS, TV>(c30, c + 3 * ldc); Store<TS, TV>(c31, c + 3 * ldc + lanes);
+            Store<TS, TV>(c40, c + 4 * ldc); Store<TS, TV>(c41, c + 4 * ldc + lanes);
+            Store<TS, TV>(c50, c + 5 * ldc); Store<TS, TV>(c51, c + 5 * ldc + lanes);
+            return;
+        }
+        nint rs = r == null ? 0 : ldc;
+        StoreRow<TS, TV, TAct>(c00, c01, c, r, valid, spill);
+        StoreRow<TS, TV, TAct>(c10, c11, c + ldc, r + rs, valid, spill);
+        StoreRow<TS, TV, TAct>(c20, c21, c + 2 * ldc, r + 2 * rs, valid, spill);
+        StoreRow<TS, TV, TAct>(c30, c31, c + 3 * ldc, r + 3 * rs, valid, spill);
+        StoreRow<TS, TV, TAct>(c40, c41, c + 4 * ldc, r + 4 * rs, valid, spill);
+        StoreRow<TS, TV, TAct>(c50, c51, c + 5 * ldc, r + 5 * rs, valid, spill);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Tile1<TS, TV, TAct>(ref float a, ref float bp, int k, int nr, TV bias0, TV bias1,
-        ref float c, ref float r, bool hasResidual, int valid, ref float spill)
+    static unsafe void Tile1<TS, TV, TAct>(float* a, nint kStride, float* bp, int k, nint nr, float* init, bool last, float* c, float* r, int valid, float* spill)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         int lanes = TS.Lanes;
-        TV c0 = bias0, c1 = bias1;
-        for (int i = 0; i < k; i++)
+        TV c0 = Load<TS, TV>(init), c1 = Load<TS, TV>(init + lanes);
+        for (; k > 0; k--, a += kStride, bp += nr)
         {
-            ref float bi = ref Unsafe.Add(ref bp, i * nr);
-            TV x = TS.Broadcast(Unsafe.Add(ref a, i));
-            c0 = TS.MultiplyAdd(x, TS.Load(ref bi), c0);
-            c1 = TS.MultiplyAdd(x, TS.Load(ref Unsafe.Add(ref bi, lanes)), c1);
+            TV x = TS.Broadcast(*a);
+            c0 = TS.MultiplyAdd(x, Load<TS, TV>(bp), c0);
+            c1 = TS.MultiplyAdd(x, Load<TS, TV>(bp + lanes), c1);
         }
-        StoreRow<TS, TV, TAct>(c0, c1, ref c, ref r, hasResidual, valid, ref spill);
+        if (last) StoreRow<TS, TV, TAct>(c0, c1, c, r, valid, spill);
+        else { Store<TS, TV>(c0, c); Store<TS, TV>(c1, c + lanes); }
     }
 
-    /// <summary>Activation, optional residual, then a store of the row's valid columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void StoreRow<TS, TV, TAct>(TV v0, TV v1, ref float c, ref float r, bool hasResidual, int valid, ref float spill)
+    static unsafe TV Load<TS, TV>(float* p) where TS : ISimd<TV> where TV : struct => TS.Load(ref *p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Store<TS, TV>(TV v, float* p) where TS : ISimd<TV> where TV : struct => TS.Store(v, ref *p);
+
+    /// <summary>Activation, optional residual (<paramref name="r"/> null when none), then a store of the row's valid columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void StoreRow<TS, TV, TAct>(TV v0, TV v1, float* c, float* r, int valid, float* spill)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         int lanes = TS.Lanes;
@@ -131,25 +253,23 @@ internal static class Gemm
         v1 = TAct.Apply<TS, TV>(v1);
         if (valid == 2 * lanes)
         {
-            if (hasResidual) { v0 = TS.Add(v0, TS.Load(ref r)); v1 = TS.Add(v1, TS.Load(ref Unsafe.Add(ref r, lanes))); }
-            TS.Store(v0, ref c);
-            TS.Store(v1, ref Unsafe.Add(ref c, lanes));
+            if (r != null) { v0 = TS.Add(v0, Load<TS, TV>(r)); v1 = TS.Add(v1, Load<TS, TV>(r + lanes)); }
+            Store<TS, TV>(v0, c);
+            Store<TS, TV>(v1, c + lanes);
             return;
         }
         // Partial panel: whole vectors go straight out; only the last partial one spills to the stack
         // and is copied column by column (no read or write past the row).
         if (valid >= lanes)
         {
-            if (hasResidual) v0 = TS.Add(v0, TS.Load(ref r));
-            TS.Store(v0, ref c);
-            TS.Store(v1, ref spill);
-            for (int j = lanes; j < valid; j++)
-                Unsafe.Add(ref c, j) = Unsafe.Add(ref spill, j - lanes) + (hasResidual ? Unsafe.Add(ref r, j) : 0f);
+            if (r != null) v0 = TS.Add(v0, Load<TS, TV>(r));
+            Store<TS, TV>(v0, c);
+            Store<TS, TV>(v1, spill);
+            for (int j = lanes; j < valid; j++) c[j] = spill[j - lanes] + (r != null ? r[j] : 0f);
             return;
         }
-        TS.Store(v0, ref spill);
-        for (int j = 0; j < valid; j++)
-            Unsafe.Add(ref c, j) = Unsafe.Add(ref spill, j) + (hasResidual ? Unsafe.Add(ref r, j) : 0f);
+        Store<TS, TV>(v0, spill);
+        for (int j = 0; j < valid; j++) c[j] = spill[j] + (r != null ? r[j] : 0f);
     }
 
     /// <summary>Portable path when no vector width is accelerated.</summary>
