@@ -96,33 +96,56 @@ internal static class DepthwiseConv
         }
     }
 
-    /// <summary>Any pixel, any kernel: the taps are clipped to the input per pixel.</summary>
+    /// <summary>
+    /// Any pixel, any kernel, through a per-pixel list of the taps that fall inside the input (an
+    /// indirection buffer as in XNNPACK's dwconv, minus the padding taps): every pixel then runs the
+    /// same branch-free tap loop over its channel vectors, two at a time so two chains overlap.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Pixels<TS, TV, TAct>(ref float x0, ref float w0, ref float b0, ref float y0, FeatureShape s, ConvGeometry g,
+    static unsafe void Pixels<TS, TV, TAct>(ref float x0, ref float w0, ref float b0, ref float y0, FeatureShape s, ConvGeometry g,
         int oy, int oxBegin, int oxEnd, int channelBegin, int channelEnd)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
+        if (oxEnd <= oxBegin) return;
         int c = s.Channels, k = g.Kernel, d = g.Dilation, lanes = TS.Lanes;
         int iy0 = oy * g.Stride - g.PadTop;
         var (kyBegin, kyEnd) = DirectConv.TapRange(iy0, s.Height, k, d);
-        for (int ox = oxBegin; ox < oxEnd; ox++)
-        {
-            int ix0 = ox * g.Stride - g.PadLeft;
-            var (kxBegin, kxEnd) = DirectConv.TapRange(ix0, s.Width, k, d);
-            ref float yp = ref Unsafe.Add(ref y0, (oy * g.OutWidth + ox) * c);
-            for (int ch = channelBegin; ch < channelEnd; ch += lanes)
+        nint* inputOffsets = stackalloc nint[k * k];
+        nint* weightOffsets = stackalloc nint[k * k];
+        fixed (float* px = &x0, pw = &w0, pb = &b0, py = &y0)
+            for (int ox = oxBegin; ox < oxEnd; ox++)
             {
-                TV acc = TS.Load(ref Unsafe.Add(ref b0, ch));
+                int ix0 = ox * g.Stride - g.PadLeft;
+                var (kxBegin, kxEnd) = DirectConv.TapRange(ix0, s.Width, k, d);
+                int taps = 0;
                 for (int ky = kyBegin; ky < kyEnd; ky++)
+                    for (int kx = kxBegin; kx < kxEnd; kx++, taps++)
+                    {
+                        inputOffsets[taps] = ((nint)(iy0 + ky * d) * s.Width + ix0 + kx * d) * c;
+                        weightOffsets[taps] = (nint)(ky * k + kx) * c;
+                    }
+                float* yp = py + ((nint)oy * g.OutWidth + ox) * c;
+                int ch = channelBegin;
+                for (; ch + 2 * lanes <= channelEnd; ch += 2 * lanes)
                 {
-                    ref float xrow = ref Unsafe.Add(ref x0, ((iy0 + ky * d) * s.Width + ix0) * c + ch);
-                    ref float wrow = ref Unsafe.Add(ref w0, ky * k * c + ch);
-                    for (int kx = kxBegin; kx < kxEnd; kx++)
-                        acc = TS.MultiplyAdd(TS.Load(ref Unsafe.Add(ref xrow, kx * d * c)), TS.Load(ref Unsafe.Add(ref wrow, kx * c)), acc);
+                    TV acc0 = TS.Load(ref pb[ch]), acc1 = TS.Load(ref pb[ch + lanes]);
+                    for (int t = 0; t < taps; t++)
+                    {
+                        float* xt = px + inputOffsets[t] + ch, wt = pw + weightOffsets[t] + ch;
+                        acc0 = TS.MultiplyAdd(TS.Load(ref *xt), TS.Load(ref *wt), acc0);
+                        acc1 = TS.MultiplyAdd(TS.Load(ref xt[lanes]), TS.Load(ref wt[lanes]), acc1);
+                    }
+                    TS.Store(TAct.Apply<TS, TV>(acc0), ref yp[ch]);
+                    TS.Store(TAct.Apply<TS, TV>(acc1), ref yp[ch + lanes]);
                 }
-                TS.Store(TAct.Apply<TS, TV>(acc), ref Unsafe.Add(ref yp, ch));
+                for (; ch < channelEnd; ch += lanes)
+                {
+                    TV acc = TS.Load(ref pb[ch]);
+                    for (int t = 0; t < taps; t++)
+                        acc = TS.MultiplyAdd(TS.Load(ref px[inputOffsets[t] + ch]), TS.Load(ref pw[weightOffsets[t] + ch]), acc);
+                    TS.Store(TAct.Apply<TS, TV>(acc), ref yp[ch]);
+                }
             }
-        }
     }
 
     /// <summary>The last few channels (fewer than a 128-bit vector), one at a time.</summary>
