@@ -15,6 +15,9 @@ internal static class DirectConv
     public static void Run(PackedGemmWeights b, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, Activation act, int pixelStart, int pixelEnd)
     {
         if (b.K != g.Kernel * g.Kernel * s.Channels) throw new ArgumentException("direct convolution weight shape mismatch");
+        // The blocked path reads and writes through raw pointers: check the extents once here.
+        if (x.Length < s.Size || pixelStart < 0 || pixelEnd > g.OutHeight * g.OutWidth || y.Length < (long)pixelEnd * b.N)
+            throw new ArgumentException("direct convolution input, output or pixel range out of bounds");
         // The packing fixes only the panel row (two vectors of b.Width); the kernel walks it in the
         // widest vectors that fit, so a 16-output stem packed for 256-bit runs one 512-bit vector per row.
         switch (b.Width)
