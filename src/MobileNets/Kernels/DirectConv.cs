@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using MobileNets.Tensors;
 
@@ -7,8 +6,8 @@ namespace MobileNets.Kernels;
 
 /// <summary>
 /// A full convolution over few input channels (the RGB stem) straight from the NHWC input: per
-/// output pixel and weight panel, broadcast each in-range input value and multiply-add its weight
-/// row. Gathering 27-value im2col rows would cost more than the arithmetic here.
+/// output pixel and vector of output channels, broadcast each in-range input value and multiply-add
+/// its weight row. Gathering 27-value im2col rows would cost more than the arithmetic here.
 /// The weights are the im2col packing, rows ordered (ky, kx, ci).
 /// </summary>
 internal static class DirectConv
@@ -16,10 +15,19 @@ internal static class DirectConv
     public static void Run(PackedGemmWeights b, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, Activation act, int pixelStart, int pixelEnd)
     {
         if (b.K != g.Kernel * g.Kernel * s.Channels) throw new ArgumentException("direct convolution weight shape mismatch");
+        // The blocked path reads and writes through raw pointers: check the extents once here.
+        if (x.Length < s.Size || pixelStart < 0 || pixelEnd > g.OutHeight * g.OutWidth || y.Length < (long)pixelEnd * b.N)
+            throw new ArgumentException("direct convolution input, output or pixel range out of bounds");
+        // The packing fixes only the panel row (two vectors of b.Width); the kernel walks it in the
+        // widest vectors that fit, so a 16-output stem packed for 256-bit runs one 512-bit vector per row.
         switch (b.Width)
         {
-            case SimdWidth.V512: Dispatch<Simd512, Vector512<float>>(b, x, s, y, g, act, pixelStart, pixelEnd); break;
-            case SimdWidth.V256: Dispatch<Simd256, Vector256<float>>(b, x, s, y, g, act, pixelStart, pixelEnd); break;
+            case SimdWidth.V512:
+            case SimdWidth.V256 when Vector512.IsHardwareAccelerated:
+                Dispatch<Simd512, Vector512<float>>(b, x, s, y, g, act, pixelStart, pixelEnd); break;
+            case SimdWidth.V256:
+            case SimdWidth.V128 when Vector256.IsHardwareAccelerated:
+                Dispatch<Simd256, Vector256<float>>(b, x, s, y, g, act, pixelStart, pixelEnd); break;
             case SimdWidth.V128: Dispatch<Simd128, Vector128<float>>(b, x, s, y, g, act, pixelStart, pixelEnd); break;
             default: throw new ArgumentException("direct convolution needs a vector width");
         }
@@ -45,132 +53,167 @@ internal static class DirectConv
         ? (i0 >= 0 ? 0 : -i0, Math.Min(k, size - i0))
         : (i0 >= 0 ? 0 : (-i0 + d - 1) / d, Math.Min(k, (size - 1 - i0) / d + 1));
 
+    /// <summary>
+    /// Adjacent output pixels <see cref="Blocked{TS, TV, TAct}"/> computes together: one accumulator
+    /// each, so every weight load feeds 8 independent FMA chains, enough to hide the FMA latency
+    /// (4 cycles, 2 per cycle) that one pixel's 27-term chain waits on.
+    /// </summary>
+    const int Block = 8;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Run<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, int pixelStart, int pixelEnd)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         int cin = s.Channels, k = g.Kernel, d = g.Dilation, terms = k * k * cin;
-        // Input offsets of the (ky, kx, ci) terms relative to a pixel's top-left tap: interior pixels
-        // run one flat loop over them, two pixels at a time sharing each weight load.
+        // Input offsets of the (ky, kx, ci) terms relative to a pixel's top-left tap: blocked pixels
+        // run one flat loop over them (over the kernel rows inside the input), with no clipping.
         Span<int> offsets = stackalloc int[terms];
-        Span<float> spill = stackalloc float[4 * 16];
+        Span<float> spill = stackalloc float[Block * Vector512<float>.Count];
         for (int ky = 0, t = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++)
                 for (int ci = 0; ci < cin; ci++) offsets[t++] = (ky * d * s.Width + kx * d) * cin + ci;
         int span = (k - 1) * d;
+        // Output columns [oxBegin, oxEnd) have every horizontal tap inside the input.
         int oxBegin = Math.Min(g.OutWidth, (g.PadLeft + g.Stride - 1) / g.Stride);
         int oxEnd = s.Width - 1 - span + g.PadLeft < 0 ? 0 : Math.Min(g.OutWidth, (s.Width - 1 - span + g.PadLeft) / g.Stride + 1);
         if (oxEnd < oxBegin) oxEnd = oxBegin;
 
-        int oy = pixelStart / g.OutWidth, ox = pixelStart % g.OutWidth;
-        int pixel = pixelStart;
-        while (pixel < pixelEnd)
+        // One output row (or the part of it in [pixelStart, pixelEnd)) at a time. A run of at least
+        // Block columns with every horizontal tap inside goes in blocks; a row clipped at the top or
+        // bottom clips all its pixels alike, so the blocks just skip the kernel rows in the padding.
+        // Every other column (taps in the side padding, or too few to fill a block) goes one by one.
+        for (int pixel = pixelStart; pixel < pixelEnd;)
         {
+            int oy = pixel / g.OutWidth, ox = pixel - oy * g.OutWidth;
+            int rowEnd = Math.Min(g.OutWidth, ox + (pixelEnd - pixel));
             int iy0 = oy * g.Stride - g.PadTop;
-            bool rowInside = iy0 >= 0 && iy0 + span <= s.Height - 1;
-            int rowEndPixel = Math.Min(pixelEnd, pixel + (g.OutWidth - ox));
-            if (rowInside && ox >= oxBegin && ox + 1 < oxEnd && pixel + 1 < rowEndPixel)
-            {
-                Pair<TS, TV, TAct>(b, x, y, s, g, offsets, pixel, iy0, ox, spill);
-                pixel += 2; ox += 2;
-            }
-            else
-            {
-                Single<TS, TV, TAct>(b, x, y, s, g, pixel, iy0, ox, spill);
-                pixel++; ox++;
-            }
-            if (ox == g.OutWidth) { ox = 0; oy++; }
+            var (kyBegin, kyEnd) = TapRange(iy0, s.Height, k, d);
+            int inBegin = Math.Clamp(oxBegin, ox, rowEnd), inEnd = Math.Clamp(oxEnd, inBegin, rowEnd);
+            if (kyEnd <= kyBegin || inEnd - inBegin < Block) inBegin = inEnd = rowEnd;
+            for (int c = ox; c < inBegin; c++) Single<TS, TV, TAct>(b, x, y, s, g, pixel + c - ox, iy0, c, spill);
+            if (inEnd > inBegin)
+                Blocked<TS, TV, TAct>(b, x, y, s, g, offsets, kyBegin * k * cin, kyEnd * k * cin, pixel + inBegin - ox, iy0, inBegin, inEnd - inBegin, spill);
+            for (int c = inEnd; c < rowEnd; c++) Single<TS, TV, TAct>(b, x, y, s, g, pixel + c - ox, iy0, c, spill);
+            pixel += rowEnd - ox;
         }
     }
 
     /// <summary>
-    /// Two horizontally adjacent interior pixels: every tap in range, one weight load per two FMAs.
-    /// Kept out of line with raw pointers: inlined into the pixel loop, the JIT ran out of registers
-    /// and spilled the accumulators to the stack on every tap.
+    /// <paramref name="count"/> &gt;= <see cref="Block"/> adjacent pixels of one row whose terms
+    /// [<paramref name="tBegin"/>, <paramref name="tEnd"/>) are all inside the input, in blocks of
+    /// Block; the last block is shifted back to end at the last pixel and recomputes a few (identical)
+    /// outputs rather than taking a slower path.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static unsafe void Pair<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, Span<float> y, FeatureShape s, ConvGeometry g,
-        ReadOnlySpan<int> offsets, int pixel, int iy0, int ox, Span<float> spill)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static unsafe void Blocked<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, Span<float> y, FeatureShape s, ConvGeometry g,
+        ReadOnlySpan<int> offsets, int tBegin, int tEnd, int pixel, int iy0, int ox, int count, Span<float> spill)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
-        int lanes = TS.Lanes, nr = b.PanelWidth, n = b.N, cin = s.Channels, terms = offsets.Length;
-        fixed (float* px = x, pw = b.Data, pbias = b.Bias)
+        int lanes = TS.Lanes, nr = b.PanelWidth, n = b.N, cin = s.Channels, terms = tEnd - tBegin;
+        fixed (float* px = x, pw = b.Data, pbias = b.Bias, py = y, ps = spill)
         fixed (int* off = offsets)
         {
-            float* xa = px + (iy0 * s.Width + ox * g.Stride - g.PadLeft) * cin;
-            float* xb = xa + g.Stride * cin;
-            for (int p = 0; p < b.Panels; p++)
+            for (int j0 = 0; j0 < count; j0 += Block)
             {
-                float* w = pw + (long)p * b.K * nr;
-                TV a0 = TS.Load(ref pbias[p * nr]), a1 = TS.Load(ref pbias[p * nr + lanes]);
-                TV c0 = TS.Load(ref pbias[p * nr]), c1 = TS.Load(ref pbias[p * nr + lanes]);   // not copies of a0/a1: those made the JIT keep c0/c1 on the stack
-                for (int t = 0; t < terms; t++, w += nr)
+                int j = Math.Min(j0, count - Block);
+                // The top-left tap's address, above the input when the top rows are padding: only the
+                // terms from tBegin on, which land inside, are read through it.
+                float* x0 = px + (iy0 * s.Width + (ox + j) * g.Stride - g.PadLeft) * cin;
+                for (int col = 0; col < n; col += lanes)
                 {
-                    int o = off[t];
-                    TV w0 = TS.Load(ref w[0]), w1 = TS.Load(ref w[lanes]);
-                    TV va = TS.Broadcast(xa[o]), vb = TS.Broadcast(xb[o]);
-                    a0 = TS.MultiplyAdd(va, w0, a0); a1 = TS.MultiplyAdd(va, w1, a1);
-                    c0 = TS.MultiplyAdd(vb, w0, c0); c1 = TS.MultiplyAdd(vb, w1, c1);
+                    float* w = pw + ((long)(col / nr) * b.K + tBegin) * nr + col % nr;
+                    // A full vector goes straight to the output, the last partial one through the spill rows.
+                    int valid = Math.Min(lanes, n - col);
+                    if (valid == lanes)
+                        Tile<TS, TV, TAct>(x0, g.Stride * cin, w, nr, pbias + col, off + tBegin, terms, py + (long)(pixel + j) * n + col, n);
+                    else
+                    {
+                        Tile<TS, TV, TAct>(x0, g.Stride * cin, w, nr, pbias + col, off + tBegin, terms, ps, lanes);
+                        for (int i = 0; i < Block; i++) spill.Slice(i * lanes, valid).CopyTo(y.Slice((pixel + j + i) * n + col, valid));
+                    }
                 }
-                // Through the stack rather than a helper taking the vectors by value: passing them made
-                // the JIT keep c0/c1 in memory for the whole loop.
-                TS.Store(TAct.Apply<TS, TV>(a0), ref spill[0]);
-                TS.Store(TAct.Apply<TS, TV>(a1), ref spill[lanes]);
-                TS.Store(TAct.Apply<TS, TV>(c0), ref spill[2 * lanes]);
-                TS.Store(TAct.Apply<TS, TV>(c1), ref spill[3 * lanes]);
-                int col = p * nr, valid = Math.Min(nr, n - col);
-                spill[..valid].CopyTo(y.Slice(pixel * n + col, valid));
-                spill.Slice(2 * lanes, valid).CopyTo(y.Slice((pixel + 1) * n + col, valid));
             }
         }
     }
 
+    /// <summary>
+    /// One vector of outputs for <see cref="Block"/> pixels <paramref name="step"/> floats apart from
+    /// <paramref name="x0"/>, stored <paramref name="ys"/> floats apart from <paramref name="y"/>.
+    /// Its own small method, the pixels addressed from two bases, so that the 8 accumulators, the
+    /// weight and every address stay in registers through the term loop (within the caller the JIT
+    /// reloaded the addresses from the stack every term).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static unsafe void Tile<TS, TV, TAct>(float* x0, nint step, float* w, nint ws, float* bias, int* off, int terms, float* y, nint ys)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        nint step2 = 2 * step, step3 = 3 * step, step4 = 4 * step;
+        // Separate loads, not copies of one: copies made the JIT keep the others on the stack.
+        TV a0 = TS.Load(ref *bias), a1 = TS.Load(ref *bias), a2 = TS.Load(ref *bias), a3 = TS.Load(ref *bias);
+        TV a4 = TS.Load(ref *bias), a5 = TS.Load(ref *bias), a6 = TS.Load(ref *bias), a7 = TS.Load(ref *bias);
+        for (int* o = off, end = off + terms; o < end; o++, w += ws)
+        {
+            TV wv = TS.Load(ref *w);
+            float* p = x0 + *o, q = p + step4;
+            a0 = TS.MultiplyAdd(TS.Broadcast(p[0]), wv, a0);
+            a1 = TS.MultiplyAdd(TS.Broadcast(p[step]), wv, a1);
+            a2 = TS.MultiplyAdd(TS.Broadcast(p[step2]), wv, a2);
+            a3 = TS.MultiplyAdd(TS.Broadcast(p[step3]), wv, a3);
+            a4 = TS.MultiplyAdd(TS.Broadcast(q[0]), wv, a4);
+            a5 = TS.MultiplyAdd(TS.Broadcast(q[step]), wv, a5);
+            a6 = TS.MultiplyAdd(TS.Broadcast(q[step2]), wv, a6);
+            a7 = TS.MultiplyAdd(TS.Broadcast(q[step3]), wv, a7);
+        }
+        // Stored inline rather than through a helper taking the vectors by value: passing them made
+        // the JIT keep the accumulators in memory for the whole loop.
+        TS.Store(TAct.Apply<TS, TV>(a0), ref y[0]);
+        TS.Store(TAct.Apply<TS, TV>(a1), ref y[ys]);
+        TS.Store(TAct.Apply<TS, TV>(a2), ref y[2 * ys]);
+        TS.Store(TAct.Apply<TS, TV>(a3), ref y[3 * ys]);
+        TS.Store(TAct.Apply<TS, TV>(a4), ref y[4 * ys]);
+        TS.Store(TAct.Apply<TS, TV>(a5), ref y[5 * ys]);
+        TS.Store(TAct.Apply<TS, TV>(a6), ref y[6 * ys]);
+        TS.Store(TAct.Apply<TS, TV>(a7), ref y[7 * ys]);
+    }
+
     /// <summary>Any pixel: the taps are clipped to the input.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Single<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, Span<float> y, FeatureShape s, ConvGeometry g, int pixel, int iy0, int ox, Span<float> spill)
+    static unsafe void Single<TS, TV, TAct>(PackedGemmWeights b, ReadOnlySpan<float> x, Span<float> y, FeatureShape s, ConvGeometry g, int pixel, int iy0, int ox, Span<float> spill)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         int lanes = TS.Lanes, nr = b.PanelWidth, cin = s.Channels, k = g.Kernel, d = g.Dilation, n = b.N;
-        ref float x0 = ref MemoryMarshal.GetReference(x);
         int ix0 = ox * g.Stride - g.PadLeft;
         var (kyBegin, kyEnd) = TapRange(iy0, s.Height, k, d);
         var (kxBegin, kxEnd) = TapRange(ix0, s.Width, k, d);
-        for (int p = 0; p < b.Panels; p++)
+        fixed (float* px = x, pw = b.Data, pbias = b.Bias)
         {
-            ref float bp = ref b.Data[p * b.K * nr];
-            TV acc0 = TS.Load(ref b.Bias[p * nr]), acc1 = TS.Load(ref b.Bias[p * nr + lanes]);
-            for (int ky = kyBegin; ky < kyEnd; ky++)
-                for (int kx = kxBegin; kx < kxEnd; kx++)
+            for (int col = 0; col < n; col += lanes)
+            {
+                float* w = pw + (long)(col / nr) * b.K * nr + col % nr;
+                // A partial sum per kernel row: the rows' FMA chains are independent and overlap,
+                // rather than all 27 terms waiting on one accumulator.
+                TV acc = TS.Load(ref pbias[col]);
+                for (int ky = kyBegin; ky < kyEnd; ky++)
                 {
-                    ref float xp = ref Unsafe.Add(ref x0, ((iy0 + ky * d) * s.Width + ix0 + kx * d) * cin);
-                    ref float wp = ref Unsafe.Add(ref bp, (ky * k + kx) * cin * nr);
-                    for (int ci = 0; ci < cin; ci++)
+                    TV row = TS.Zero;
+                    for (int kx = kxBegin; kx < kxEnd; kx++)
                     {
-                        TV v = TS.Broadcast(Unsafe.Add(ref xp, ci));
-                        acc0 = TS.MultiplyAdd(v, TS.Load(ref Unsafe.Add(ref wp, ci * nr)), acc0);
-                        acc1 = TS.MultiplyAdd(v, TS.Load(ref Unsafe.Add(ref wp, ci * nr + lanes)), acc1);
+                        float* xp = px + ((iy0 + ky * d) * s.Width + ix0 + kx * d) * cin;
+                        float* wp = w + (ky * k + kx) * cin * nr;
+                        for (int ci = 0; ci < cin; ci++)
+                            row = TS.MultiplyAdd(TS.Broadcast(xp[ci]), TS.Load(ref wp[ci * nr]), row);
                     }
+                    acc = TS.Add(acc, row);
                 }
-            int col = p * nr;
-            Store<TS, TV, TAct>(acc0, acc1, y.Slice(pixel * n + col, Math.Min(nr, n - col)), spill);
+                acc = TAct.Apply<TS, TV>(acc);
+                int valid = Math.Min(lanes, n - col);
+                if (valid == lanes) TS.Store(acc, ref y[pixel * n + col]);
+                else
+                {
+                    TS.Store(acc, ref spill[0]);
+                    spill[..valid].CopyTo(y.Slice(pixel * n + col, valid));
+                }
+            }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store<TS, TV, TAct>(TV v0, TV v1, Span<float> destination, Span<float> spill)
-        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
-    {
-        int lanes = TS.Lanes;
-        v0 = TAct.Apply<TS, TV>(v0);
-        v1 = TAct.Apply<TS, TV>(v1);
-        if (destination.Length == 2 * lanes)
-        {
-            TS.Store(v0, ref destination[0]);
-            TS.Store(v1, ref destination[lanes]);
-            return;
-        }
-        TS.Store(v0, ref spill[0]);
-        TS.Store(v1, ref spill[lanes]);
-        spill[..destination.Length].CopyTo(destination);
     }
 }
