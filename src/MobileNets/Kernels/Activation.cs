@@ -22,7 +22,10 @@ internal enum Activation
     GELUTanh,
 }
 
-/// <summary>An activation a kernel applies in registers right after accumulation.</summary>
+/// <summary>
+/// An activation a kernel applies in registers right after accumulation. The clamps pass the value
+/// second to the hardware min/max so a NaN input stays NaN, as in PyTorch.
+/// </summary>
 internal interface IActivationOp
 {
     static abstract float Apply(float x);
@@ -38,13 +41,13 @@ internal struct IdentityOp : IActivationOp
 internal struct ReluOp : IActivationOp
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Apply(float x) => MathF.Max(x, 0f);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x) where TS : ISimd<TV> where TV : struct => TS.Max(x, TS.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x) where TS : ISimd<TV> where TV : struct => TS.Max(TS.Zero, x);
 }
 
 internal struct Relu6Op : IActivationOp
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Apply(float x) => MathF.Min(MathF.Max(x, 0f), 6f);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x) where TS : ISimd<TV> where TV : struct => TS.Min(TS.Max(x, TS.Zero), TS.Broadcast(6f));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x) where TS : ISimd<TV> where TV : struct => TS.Min(TS.Broadcast(6f), TS.Max(TS.Zero, x));
 }
 
 internal struct HardSwishOp : IActivationOp
@@ -53,7 +56,7 @@ internal struct HardSwishOp : IActivationOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Apply(float x) => x * MathF.Min(MathF.Max(x + 3f, 0f), 6f) * (1f / 6f);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TS, TV>(TV x) where TS : ISimd<TV> where TV : struct =>
-        TS.Multiply(TS.Multiply(x, TS.Min(TS.Max(TS.Add(x, TS.Broadcast(3f)), TS.Zero), TS.Broadcast(6f))), TS.Broadcast(1f / 6f));
+        TS.Multiply(TS.Multiply(x, TS.Min(TS.Broadcast(6f), TS.Max(TS.Zero, TS.Add(x, TS.Broadcast(3f))))), TS.Broadcast(1f / 6f));
 }
 
 internal struct HardSigmoidOp : IActivationOp
@@ -61,7 +64,7 @@ internal struct HardSigmoidOp : IActivationOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Apply(float x) => MathF.Min(MathF.Max(x + 3f, 0f), 6f) * (1f / 6f);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TS, TV>(TV x) where TS : ISimd<TV> where TV : struct =>
-        TS.Multiply(TS.Min(TS.Max(TS.Add(x, TS.Broadcast(3f)), TS.Zero), TS.Broadcast(6f)), TS.Broadcast(1f / 6f));
+        TS.Multiply(TS.Min(TS.Broadcast(6f), TS.Max(TS.Zero, TS.Add(x, TS.Broadcast(3f)))), TS.Broadcast(1f / 6f));
 }
 
 internal static class Activations

@@ -40,4 +40,29 @@ public class ActivationTests
         Assert.Equal(1f * 4f / 6f, Activations.Apply(Activation.HardSwish, 1f), 6);
         Assert.Equal(0.5f, Activations.Apply(Activation.HardSigmoid, 0f), 6);
     }
+
+    /// <summary>The fused clamps use the hardware min/max, whose NaN rule depends on operand order: NaN must come out NaN, as in PyTorch.</summary>
+    [Fact]
+    public void FusedClampsPropagateNaN()
+    {
+        Check<Simd128, System.Runtime.Intrinsics.Vector128<float>>();
+        Check<Simd256, System.Runtime.Intrinsics.Vector256<float>>();
+        Check<Simd512, System.Runtime.Intrinsics.Vector512<float>>();
+
+        static void Check<TS, TV>() where TS : ISimd<TV> where TV : struct
+        {
+            var data = new float[TS.Lanes];
+            Array.Fill(data, float.NaN);
+            data[0] = -10f; data[^1] = 10f;
+            var x = TS.Load(ref data[0]);
+            foreach (var (name, y) in new[] { ("ReLU", ReluOp.Apply<TS, TV>(x)), ("ReLU6", Relu6Op.Apply<TS, TV>(x)),
+                ("HardSwish", HardSwishOp.Apply<TS, TV>(x)), ("HardSigmoid", HardSigmoidOp.Apply<TS, TV>(x)) })
+            {
+                var result = new float[TS.Lanes];
+                TS.Store(y, ref result[0]);
+                for (int i = 1; i < TS.Lanes - 1; i++) Assert.True(float.IsNaN(result[i]), $"{typeof(TS).Name} {name}: NaN became {result[i]}");
+                Assert.False(float.IsNaN(result[0]) || float.IsNaN(result[^1]), $"{typeof(TS).Name} {name}: finite input became NaN");
+            }
+        }
+    }
 }
