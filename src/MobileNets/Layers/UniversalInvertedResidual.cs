@@ -12,16 +12,14 @@ namespace MobileNets.Layers;
 internal sealed class UniversalInvertedResidual : ILayer
 {
     readonly Conv2d? _start;
-    readonly Conv2d _expand;
-    readonly Conv2d? _middle;
-    readonly Conv2d _project;
+    readonly Bottleneck _core;   // expand -> [middle] -> project
     readonly Conv2d? _end;
     readonly bool _residual;
     readonly Conv2d[] _steps;   // the convolutions present, in order
 
     public UniversalInvertedResidual(Conv2d? start, Conv2d expand, Conv2d? middle, Conv2d project, Conv2d? end, bool residual)
     {
-        _start = start; _expand = expand; _middle = middle; _project = project; _end = end; _residual = residual;
+        _start = start; _core = new Bottleneck(expand, middle, null, project); _end = end; _residual = residual;
         _steps = new[] { start, expand, middle, project, end }.OfType<Conv2d>().ToArray();
     }
 
@@ -44,16 +42,16 @@ internal sealed class UniversalInvertedResidual : ILayer
         ReadOnlySpan<float> h = x;
         var s = shape;
         Step(_start, ref h, ref s, scratch);
-        Step(_expand, ref h, ref s, scratch);
-        Step(_middle, ref h, ref s, scratch);
         if (_end == null)
         {
-            _project.Forward(h, s, y, _residual ? x : default, scratch);
+            _core.Forward(h, s, y, _residual ? x : default, scratch);
         }
         else
         {
-            Step(_project, ref h, ref s, scratch);
-            _end.Forward(h, s, y, scratch);
+            var cs = _core.OutputShape(s);
+            var c = scratch.Take(cs.Size);
+            _core.Forward(h, s, c, default, scratch);
+            _end.Forward(c, cs, y, scratch);
             if (_residual) TensorPrimitives.Add(y[..shape.Size], x[..shape.Size], y[..shape.Size]);
         }
         scratch.Release(mark);

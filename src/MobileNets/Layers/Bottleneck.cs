@@ -1,0 +1,121 @@
+using MobileNets.Tensors;
+
+namespace MobileNets.Layers;
+
+/// <summary>
+/// The expand 1x1 -> depthwise -> [SE] -> project 1x1 core that MobileNetV2/V3's inverted residual and
+/// MobileNetV4's universal inverted bottleneck share (either convolution of the first two may be
+/// absent). The projection adds an optional residual. Large expanded maps run in bands of rows.
+/// </summary>
+internal sealed class Bottleneck
+{
+    readonly Conv2d? _expand;
+    readonly Conv2d? _depthwise;
+    readonly SqueezeExcite? _se;
+    readonly Conv2d _project;
+
+    public Bottleneck(Conv2d? expand, Conv2d? depthwise, SqueezeExcite? se, Conv2d project)
+    {
+        _expand = expand; _depthwise = depthwise; _se = se; _project = project;
+    }
+
+    public FeatureShape OutputShape(FeatureShape input)
+    {
+        var s = input;
+        if (_expand != null) s = _expand.OutputShape(s);
+        if (_depthwise != null) s = _depthwise.OutputShape(s);
+        return _project.OutputShape(s);
+    }
+
+    public long MultiplyAccumulates(FeatureShape input)
+    {
+        long macs = 0;
+        var s = input;
+        if (_expand != null) { macs += _expand.MultiplyAccumulates(s); s = _expand.OutputShape(s); }
+        if (_depthwise != null) { macs += _depthwise.MultiplyAccumulates(s); s = _depthwise.OutputShape(s); }
+        if (_se != null) macs += _se.MultiplyAccumulates(s);
+        return macs + _project.MultiplyAccumulates(s);
+    }
+
+    /// <summary>Expanded maps larger than this are produced a band of rows at a time (about half an L2 cache).</summary>
+    const int BandBytes = 192 * 1024;
+
+    public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    {
+        if (_expand != null && _depthwise != null && _expand.IsPointwise && _depthwise.IsBandableDepthwise
+            && 4L * shape.Pixels * _expand.OutChannels > 2 * BandBytes)
+        {
+            ForwardInBands(x, shape, y, residual, scratch);
+            return;
+        }
+        int mark = scratch.Mark;
+        ReadOnlySpan<float> h = x;
+        var s = shape;
+        if (_expand != null)
+        {
+            var es = _expand.OutputShape(s);
+            var e = scratch.Take(es.Size);
+            _expand.Forward(h, s, e, scratch);
+            h = e; s = es;
+        }
+        if (_depthwise != null)
+        {
+            var ds = _depthwise.OutputShape(s);
+            var d = scratch.Take(ds.Size);
+            _depthwise.Forward(h, s, d, scratch);
+            _se?.Apply(d, ds, scratch);
+            h = d; s = ds;
+        }
+        _project.Forward(h, s, y, residual, scratch);
+        scratch.Release(mark);
+    }
+
+    /// <summary>
+    /// Expand and depthwise a band of rows at a time so the expanded tensor (e.g. 112x112x96 = 4.8 MB
+    /// in MobileNetV2) never leaves the cache; with no SE the projection runs on each band too.
+    /// The halo rows a k x k depthwise needs are recomputed per band. Same arithmetic as the
+    /// unfused path, only in another order over rows.
+    /// </summary>
+    void ForwardInBands(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    {
+        var expand = _expand!;
+        var depthwise = _depthwise!;
+        int mid = expand.OutChannels;
+        var expandedShape = new FeatureShape(shape.Height, shape.Width, mid);
+        var g = depthwise.Geometry(expandedShape);
+        var dwShape = new FeatureShape(g.OutHeight, g.OutWidth, mid);
+        int span = (g.Kernel - 1) * g.Dilation;
+        int rowBytes = 4 * shape.Width * mid;
+        int outRowsPerBand = Math.Max(1, (BandBytes / rowBytes - span) / g.Stride);
+
+        int mark = scratch.Mark;
+        var band = scratch.Take(((outRowsPerBand - 1) * g.Stride + span + 1) * shape.Width * mid);
+        // With SE the whole depthwise output is needed before the projection; without, a band of it.
+        var dw = _se != null ? scratch.Take(dwShape.Size) : scratch.Take(outRowsPerBand * g.OutWidth * mid);
+        for (int r0 = 0; r0 < g.OutHeight; r0 += outRowsPerBand)
+        {
+            int r1 = Math.Min(g.OutHeight, r0 + outRowsPerBand);
+            int first = Math.Max(0, r0 * g.Stride - g.PadTop);
+            int end = Math.Min(shape.Height, (r1 - 1) * g.Stride - g.PadTop + span + 1);
+            int rows = end - first;
+            var bandShape = new FeatureShape(rows, shape.Width, shape.Channels);
+            expand.Forward(x.Slice(first * shape.Width * shape.Channels, bandShape.Size), bandShape, band, scratch);
+            var dwOut = _se != null ? dw.Slice(r0 * g.OutWidth * mid) : dw;
+            depthwise.ForwardDepthwiseBand(band, rows, expandedShape, first, r0, r1, dwOut, scratch);
+            if (_se == null)
+            {
+                int pixels = (r1 - r0) * g.OutWidth;
+                int outChannels = _project.OutChannels;
+                _project.Forward(dw[..(pixels * mid)], new FeatureShape(r1 - r0, g.OutWidth, mid),
+                    y.Slice(r0 * g.OutWidth * outChannels, pixels * outChannels),
+                    residual.IsEmpty ? default : residual.Slice(r0 * g.OutWidth * outChannels, pixels * outChannels), scratch);
+            }
+        }
+        if (_se != null)
+        {
+            _se.Apply(dw, dwShape, scratch);
+            _project.Forward(dw, dwShape, y, residual, scratch);
+        }
+        scratch.Release(mark);
+    }
+}
