@@ -14,10 +14,13 @@ namespace MobileNets.Kernels.Quantized;
 /// </summary>
 internal static unsafe class QuantizedGemm
 {
-    /// <summary>Which instruction path to use; tests force each one.</summary>
-    public enum Path { Auto, Vnni, Avx2, Vector128, Scalar }
+    /// <summary>
+    /// Which instruction path to use; tests force each one. <see cref="Path.Avx512"/> selects the
+    /// 512-bit kernels where one exists (depthwise) and the VNNI (else AVX2) ones elsewhere.
+    /// </summary>
+    public enum Path { Auto, Avx512, Vnni, Avx2, Vector128, Scalar }
 
-    public static Path Best => AvxVnni.IsSupported ? Path.Vnni : Avx2.IsSupported ? Path.Avx2
+    public static Path Best => DepthwisePixelAvx512.IsSupported ? Path.Avx512 : AvxVnni.IsSupported ? Path.Vnni : Avx2.IsSupported ? Path.Avx2
         : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? Path.Vector128 : Path.Scalar;
 
     public static void Run(QuantizedGemmWeights w, QuantizedOutputStage stage, ReadOnlySpan<byte> a, int aStride, int rows,
@@ -43,8 +46,8 @@ internal static unsafe class QuantizedGemm
                 var args = new Args(pa, aStride, pw, pbias, psum, pscale, pout, outputStride, w, stage);
                 switch (path)
                 {
-                    case Path.Vnni when AvxVnni.IsSupported: RunVnni(args, rows); break;
-                    case Path.Avx2 when Avx2.IsSupported: RunAvx2(args, rows); break;
+                    case Path.Avx512 or Path.Vnni when AvxVnni.IsSupported: RunVnni(args, rows); break;
+                    case Path.Avx512 or Path.Avx2 when Avx2.IsSupported: RunAvx2(args, rows); break;
                     case Path.Vector128: RunVector128(args, rows); break;
                     default: RunScalar(args, rows); break;
                 }
