@@ -34,7 +34,7 @@ internal readonly unsafe struct DepthwisePixelAvx512 : IDepthwisePixel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Pixel(byte** taps, byte* dst)
+    public void Pixel(byte** taps, nint offset, byte* dst)
     {
         for (int ch = 0; ch < _channels; ch += 16)
         {
@@ -44,10 +44,10 @@ internal readonly unsafe struct DepthwisePixelAvx512 : IDepthwisePixel
             int t = 0;
             for (; t + 1 < _taps; t += 2, wp += 2 * _tapStride)
             {
-                acc0 = Avx512F.Add(acc0, Product(taps[t] + ch, wp));
-                acc1 = Avx512F.Add(acc1, Product(taps[t + 1] + ch, wp + _tapStride));
+                acc0 = Avx512F.Add(acc0, Product(taps[t] + offset + ch, wp));
+                acc1 = Avx512F.Add(acc1, Product(taps[t + 1] + offset + ch, wp + _tapStride));
             }
-            if (t < _taps) acc0 = Avx512F.Add(acc0, Product(taps[t] + ch, wp));
+            if (t < _taps) acc0 = Avx512F.Add(acc0, Product(taps[t] + offset + ch, wp));
             var acc = Avx512F.Add(acc0, acc1);
             var f = Avx512F.Min(Avx512F.Max(Avx512F.Multiply(Avx512F.ConvertToVector512Single(acc), Avx512F.LoadVector512(_scale + ch)), _lo), _hi);
             // cvtps2dq rounds to nearest-even; the clamp keeps q in [min, max] ⊂ [0, 255], so vpmovdb's truncation is exact.

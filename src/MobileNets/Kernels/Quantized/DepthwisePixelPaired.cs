@@ -28,7 +28,7 @@ internal readonly unsafe struct DepthwisePixelPaired<TDot> : IDepthwisePixel whe
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Pixel(byte** rows, byte* dst)
+    public void Pixel(byte** rows, nint offset, byte* dst)
     {
         for (int ch = 0; ch < _channels; ch += 8)
         {
@@ -36,8 +36,8 @@ internal readonly unsafe struct DepthwisePixelPaired<TDot> : IDepthwisePixel whe
             short* wp = _weights + ch * 2;
             for (int p = 0; p < _pairs; p++, wp += _pairStride)
             {
-                var x0 = Vector128.CreateScalar(*(ulong*)(rows[2 * p] + ch)).AsByte();
-                var x1 = Vector128.CreateScalar(*(ulong*)(rows[2 * p + 1] + ch)).AsByte();
+                var x0 = Vector128.CreateScalar(*(ulong*)(rows[2 * p] + offset + ch)).AsByte();
+                var x1 = Vector128.CreateScalar(*(ulong*)(rows[2 * p + 1] + offset + ch)).AsByte();
                 acc = default(TDot).Add(acc, Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1)), Avx.LoadVector256(wp));
             }
             var f = Avx.Min(Avx.Max(Avx.Multiply(Avx.ConvertToVector256Single(acc), Avx.LoadVector256(_scale + ch)), _lo), _hi);

@@ -7,7 +7,7 @@ namespace MobileNets.Kernels.Quantized;
 internal readonly unsafe struct DepthwisePixelVector128(DepthwiseWeights w, QuantizedOutputStage stage, int* centered, int* bias) : IDepthwisePixel
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Pixel(byte** rows, byte* dst)
+    public void Pixel(byte** rows, nint offset, byte* dst)
     {
         var zx = Vector128.Create(w.InputZeroPoint);
         int ch = 0;
@@ -16,27 +16,27 @@ internal readonly unsafe struct DepthwisePixelVector128(DepthwiseWeights w, Quan
             var acc = Vector128.Load(bias + ch);
             for (int t = 0; t < w.Taps; t++)
             {
-                var x = Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalar(*(uint*)(rows[t] + ch)).AsByte()).AsInt16());
+                var x = Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalar(*(uint*)(rows[t] + offset + ch)).AsByte()).AsInt16());
                 acc += (x - zx) * Vector128.Load(centered + t * w.Channels + ch);
             }
             for (int i = 0; i < 4; i++) dst[ch + i] = stage.Requantize(acc.GetElement(i), ch + i);
         }
-        for (; ch < w.Channels; ch++) dst[ch] = stage.Requantize(DepthwisePixelScalar.Channel(w, rows, centered, bias, ch), ch);
+        for (; ch < w.Channels; ch++) dst[ch] = stage.Requantize(DepthwisePixelScalar.Channel(w, rows, offset, centered, bias, ch), ch);
     }
 }
 
 /// <summary>Scalar depthwise pixel (also TFLite's fixed-point requantization).</summary>
 internal readonly unsafe struct DepthwisePixelScalar(DepthwiseWeights w, QuantizedOutputStage stage, int* centered, int* bias) : IDepthwisePixel
 {
-    public void Pixel(byte** rows, byte* dst)
+    public void Pixel(byte** rows, nint offset, byte* dst)
     {
-        for (int ch = 0; ch < w.Channels; ch++) dst[ch] = stage.Requantize(Channel(w, rows, centered, bias, ch), ch);
+        for (int ch = 0; ch < w.Channels; ch++) dst[ch] = stage.Requantize(Channel(w, rows, offset, centered, bias, ch), ch);
     }
 
-    public static int Channel(DepthwiseWeights w, byte** rows, int* centered, int* bias, int ch)
+    public static int Channel(DepthwiseWeights w, byte** rows, nint offset, int* centered, int* bias, int ch)
     {
         int acc = bias[ch];
-        for (int t = 0; t < w.Taps; t++) acc += (rows[t][ch] - w.InputZeroPoint) * centered[t * w.Channels + ch];
+        for (int t = 0; t < w.Taps; t++) acc += (rows[t][offset + ch] - w.InputZeroPoint) * centered[t * w.Channels + ch];
         return acc;
     }
 }

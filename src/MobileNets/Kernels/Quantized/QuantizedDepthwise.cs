@@ -8,9 +8,10 @@ namespace MobileNets.Kernels.Quantized;
 /// requantization. Like XNNPACK's indirection buffer, taps that fall in the padding read a row
 /// filled with the input zero point, which contributes (zx - zx)·w = 0, so every output pixel runs
 /// the same taps through one pixel kernel (<see cref="IDepthwisePixel"/>). Per output row, the
-/// interior pixels (all taps inside the input horizontally) only advance their tap pointers by the
-/// stride; border pixels recompute them. Inputs need 16 readable bytes past the last channel of
-/// the last pixel.
+/// interior pixels (all taps inside the input horizontally) reuse the first one's tap pointers plus
+/// a byte offset (or, in rows reaching into the vertical padding, whose zero-row taps must not
+/// move, advance the others by the stride); border pixels recompute them. Inputs need 16 readable
+/// bytes past the last channel of the last pixel.
 /// </summary>
 internal static unsafe class QuantizedDepthwise
 {
@@ -44,8 +45,7 @@ internal static unsafe class QuantizedDepthwise
         fixed (float* pscale = stage.Scale)
         fixed (int* pbias = w.Bias, pfolded = w.FoldedBias, pfw = w.WideWeights)
         {
-            rows[w.Pairs * 2 - 1] = pzero;
-            var walk = new RowWalk(geo, c, pin, pout, pzero, rows);
+            var walk = new RowWalk(geo, c, pin, pout, pzero, rows, w.Pairs * 2);
             switch (path)
             {
                 case QuantizedGemm.Path.Avx512 when DepthwisePixelAvx512.IsSupported:
@@ -63,7 +63,7 @@ internal static unsafe class QuantizedDepthwise
     }
 
     /// <summary>Visits every output pixel with its tap pointers set, in row-major order.</summary>
-    readonly struct RowWalk(ConvolutionGeometry geo, int channels, byte* input, byte* output, byte* zeroRow, byte** rows)
+    readonly struct RowWalk(ConvolutionGeometry geo, int channels, byte* input, byte* output, byte* zeroRow, byte** rows, int slots)
     {
         public void Run<TPixel>(TPixel kernel) where TPixel : struct, IDepthwisePixel
         {
@@ -74,22 +74,27 @@ internal static unsafe class QuantizedDepthwise
             int last = geo.InputWidth - 1 + geo.PadLeft - (geo.KernelWidth - 1) * geo.DilationWidth;
             int end = last < 0 ? 0 : Math.Min(geo.OutputWidth, last / geo.StrideWidth + 1);
             if (end < first) end = first;
+            long step = (long)geo.StrideWidth * channels;
             for (int oy = 0; oy < geo.OutputHeight; oy++)
             {
                 byte* dst = output + (long)oy * geo.OutputWidth * channels;
+                int iy0 = oy * geo.StrideHeight - geo.PadTop;
+                bool rowsInside = iy0 >= 0 && iy0 + (geo.KernelHeight - 1) * geo.DilationHeight < geo.InputHeight;
                 int ox = 0;
-                for (; ox < first; ox++, dst += channels) { SetTaps(oy, ox, steps); kernel.Pixel(rows, dst); }
+                for (; ox < first; ox++, dst += channels) { SetTaps(oy, ox, steps); kernel.Pixel(rows, 0, dst); }
                 if (ox < end)
                 {
-                    // Rows above or below the input keep pointing at the zero row (step 0).
                     SetTaps(oy, ox, steps);
-                    for (; ox < end; ox++, dst += channels)
-                    {
-                        kernel.Pixel(rows, dst);
-                        for (int t = 0; t < taps; t++) rows[t] += steps[t];
-                    }
+                    if (rowsInside)
+                        for (long offset = 0; ox < end; ox++, dst += channels, offset += step) kernel.Pixel(rows, (nint)offset, dst);
+                    else
+                        for (; ox < end; ox++, dst += channels)
+                        {
+                            kernel.Pixel(rows, 0, dst);
+                            for (int t = 0; t < taps; t++) rows[t] += steps[t];
+                        }
                 }
-                for (; ox < geo.OutputWidth; ox++, dst += channels) { SetTaps(oy, ox, steps); kernel.Pixel(rows, dst); }
+                for (; ox < geo.OutputWidth; ox++, dst += channels) { SetTaps(oy, ox, steps); kernel.Pixel(rows, 0, dst); }
             }
         }
 
@@ -110,12 +115,18 @@ internal static unsafe class QuantizedDepthwise
                     steps[t] = inside ? step : 0;
                 }
             }
+            // The paired kernels' slot past an odd tap count meets zero weights: any bytes that stay
+            // readable at every offset do, and tap 0's are.
+            for (int t = geo.KernelHeight * geo.KernelWidth; t < slots; t++) rows[t] = rows[0];
         }
     }
 }
 
-/// <summary>Computes all channels of one output pixel from its tap pointers (one per kernel tap, row-major).</summary>
+/// <summary>
+/// Computes all channels of one output pixel from its tap pointers (one per kernel tap, row-major),
+/// each moved by <c>offset</c> bytes.
+/// </summary>
 internal unsafe interface IDepthwisePixel
 {
-    void Pixel(byte** taps, byte* output);
+    void Pixel(byte** taps, nint offset, byte* output);
 }
