@@ -22,6 +22,6 @@ internal static class TfLiteTiming
         Console.WriteLine($"{Path.GetFileName(path)}: median {times[iterations / 2]:0.000} ms, min {times[0]:0.000} ms ({iterations} runs, 1 thread)");
         var profile = model.ProfileOperators(input, iterations);
         foreach (var group in profile.GroupBy(p => p.Operator).OrderByDescending(g => g.Sum(p => p.Milliseconds)))
-            Console.WriteLine($"  {group.Key,-40} {group.Count(),4} ops {group.Sum(p => p.Milliseconds),8:0.000} ms");
+            Console.WriteLine($"  {group.Key,-40} {group.Count(),4} ops {group.Sum(p => p.Milliseconds),8:0.000} ms (min {group.Sum(p => p.MinMilliseconds),6:0.000})");
     }
 }

@@ -154,19 +154,24 @@ internal sealed class TfLiteModel : IDisposable
     }
 
     /// <summary>Benchmark support: the summed time of each operator over <paramref name="iterations"/> runs (single input).</summary>
-    internal (string Operator, double Milliseconds)[] ProfileOperators(byte[] input, int iterations)
+    /// <summary>Per operator: mean and minimum milliseconds over the runs (the minimum resists a noisy machine).</summary>
+    internal (string Operator, double Milliseconds, double MinMilliseconds)[] ProfileOperators(byte[] input, int iterations)
     {
         var context = new ExecutionContext(_tensors, _operators.Length);
         input.CopyTo(context.Data(_inputs[0]));
         var ticks = new long[_operators.Length];
+        var least = Enumerable.Repeat(long.MaxValue, _operators.Length).ToArray();
         for (int r = 0; r < iterations; r++)
             for (int i = 0; i < _operators.Length; i++)
             {
                 long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 _operators[i].Execute(context);
-                ticks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+                long dt = System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+                ticks[i] += dt;
+                least[i] = Math.Min(least[i], dt);
             }
-        return _operators.Select((op, i) => (op.Describe, ticks[i] * 1000.0 / System.Diagnostics.Stopwatch.Frequency / iterations)).ToArray();
+        double ms = 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+        return _operators.Select((op, i) => (op.Describe, ticks[i] * ms / iterations, least[i] * ms)).ToArray();
     }
 
     static void Flip(Span<byte> data)

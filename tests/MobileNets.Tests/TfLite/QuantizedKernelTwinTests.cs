@@ -6,7 +6,10 @@ namespace MobileNets.Tests.TfLite;
 /// <summary>Every SIMD path of the 8-bit kernels against its scalar twin on awkward shapes.</summary>
 public class QuantizedKernelTwinTests
 {
-    public static TheoryData<string> Paths() => ["Vnni", "Avx2", "Vector128", "Scalar"];
+    public static TheoryData<string> Paths() => ["Avx512", "Vnni", "Avx2", "Vector128", "Scalar"];
+
+    static readonly QuantizedGemm.Path[] AllPaths =
+        [QuantizedGemm.Path.Avx512, QuantizedGemm.Path.Vnni, QuantizedGemm.Path.Avx2, QuantizedGemm.Path.Vector128, QuantizedGemm.Path.Scalar];
 
     /// <summary>Random fp32 requantization, or every third time TFLite's fixed-point one.</summary>
     static QuantizedOutputStage RandomStage(Random rng, int channels, int padded)
@@ -23,6 +26,7 @@ public class QuantizedKernelTwinTests
     public void GemmMatchesScalarTwin(string pathName)
     {
         var path = Enum.Parse<QuantizedGemm.Path>(pathName);
+        if (path == QuantizedGemm.Path.Avx512 && !DepthwisePixelAvx512.IsSupported) Assert.Skip("AVX-512 is not available");
         if (path == QuantizedGemm.Path.Vnni && !System.Runtime.Intrinsics.X86.AvxVnni.IsSupported) Assert.Skip("AVX-VNNI is not available");
         if (path == QuantizedGemm.Path.Avx2 && !System.Runtime.Intrinsics.X86.Avx2.IsSupported) Assert.Skip("AVX2 is not available");
         var rng = new Random(1234);
@@ -58,6 +62,11 @@ public class QuantizedKernelTwinTests
         { 1, 1, 1, 3, 1, 1, 1 }, { 3, 1, 2, 3, 1, 1, 1 }, { 7, 1, 5, 3, 2, 1, 1 }, { 17, 1, 7, 3, 2, 1, 0 },
         { 33, 1, 6, 5, 1, 2, 1 }, { 8, 1, 9, 3, 2, 2, 1 }, { 3, 2, 5, 3, 1, 1, 1 }, { 5, 3, 4, 3, 2, 1, 1 },
         { 1, 7, 2, 1, 1, 1, 0 }, { 16, 1, 1, 1, 1, 1, 0 },
+        // Rows with interior pixels between the borders (pointer-stepping path), channel tails of the 16- and 8-wide kernels.
+        { 24, 1, 12, 3, 1, 1, 1 }, { 40, 1, 13, 3, 2, 1, 1 }, { 8, 1, 11, 3, 2, 1, 0 }, { 19, 1, 14, 5, 1, 2, 1 },
+        { 16, 2, 10, 3, 2, 3, 1 }, { 32, 1, 9, 7, 1, 1, 1 }, { 48, 1, 12, 1, 2, 1, 0 }, { 5, 1, 16, 3, 2, 1, 1 },
+        // Kernels wider than the input: no interior column at all.
+        { 17, 1, 3, 5, 1, 2, 1 },
     };
 
     [Theory]
@@ -84,7 +93,7 @@ public class QuantizedKernelTwinTests
         ReferenceQuantizedDepthwise.Run(input, channels, multiplier, inputZero, centered, bias, stage, geo, expected);
         var expanded = new byte[height * width * outC + 64];
         QuantizedDepthwise.ExpandChannels(input, height * width, channels, multiplier, expanded);
-        foreach (var path in new[] { QuantizedGemm.Path.Vnni, QuantizedGemm.Path.Avx2, QuantizedGemm.Path.Vector128, QuantizedGemm.Path.Scalar })
+        foreach (var path in AllPaths)
         {
             var actual = new byte[expected.Length];
             QuantizedDepthwise.Run(weights, stage, geo, expanded, actual, path);

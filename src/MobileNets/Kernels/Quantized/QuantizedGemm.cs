@@ -14,10 +14,13 @@ namespace MobileNets.Kernels.Quantized;
 /// </summary>
 internal static unsafe class QuantizedGemm
 {
-    /// <summary>Which instruction path to use; tests force each one.</summary>
-    public enum Path { Auto, Vnni, Avx2, Vector128, Scalar }
+    /// <summary>
+    /// Which instruction path to use; tests force each one. <see cref="Path.Avx512"/> selects the
+    /// 512-bit kernels where one exists (depthwise) and the VNNI (else AVX2) ones elsewhere.
+    /// </summary>
+    public enum Path { Auto, Avx512, Vnni, Avx2, Vector128, Scalar }
 
-    public static Path Best => AvxVnni.IsSupported ? Path.Vnni : Avx2.IsSupported ? Path.Avx2
+    public static Path Best => DepthwisePixelAvx512.IsSupported ? Path.Avx512 : AvxVnni.IsSupported ? Path.Vnni : Avx2.IsSupported ? Path.Avx2
         : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? Path.Vector128 : Path.Scalar;
 
     public static void Run(QuantizedGemmWeights w, QuantizedOutputStage stage, ReadOnlySpan<byte> a, int aStride, int rows,
@@ -43,8 +46,9 @@ internal static unsafe class QuantizedGemm
                 var args = new Args(pa, aStride, pw, pbias, psum, pscale, pout, outputStride, w, stage);
                 switch (path)
                 {
-                    case Path.Vnni when AvxVnni.IsSupported: RunVnni(args, rows); break;
-                    case Path.Avx2 when Avx2.IsSupported: RunAvx2(args, rows); break;
+                    case Path.Avx512 when AvxVnni.IsSupported && Avx512Store.IsSupported: RunVnni<Avx512Store>(args, rows); break;
+                    case Path.Avx512 or Path.Vnni when AvxVnni.IsSupported: RunVnni<Avx2Store>(args, rows); break;
+                    case Path.Avx512 or Path.Avx2 when Avx2.IsSupported: RunAvx2(args, rows); break;
                     case Path.Vector128: RunVector128(args, rows); break;
                     default: RunScalar(args, rows); break;
                 }
@@ -52,7 +56,7 @@ internal static unsafe class QuantizedGemm
         }
     }
 
-    readonly struct Args(byte* a, int aStride, sbyte* w, int* bias, int* rowSums, float* scale, byte* output, int outputStride,
+    internal readonly struct Args(byte* a, int aStride, sbyte* w, int* bias, int* rowSums, float* scale, byte* output, int outputStride,
         QuantizedGemmWeights weights, QuantizedOutputStage stage)
     {
         public readonly QuantizedOutputStage Stage = stage;
@@ -60,7 +64,9 @@ internal static unsafe class QuantizedGemm
         public readonly int* RowSums = rowSums; public readonly float* Scale = scale; public readonly byte* Output = output;
         public readonly long OutputStride = outputStride; public readonly int PaddedDepth = weights.PaddedDepth;
         public readonly int Channels = weights.Channels; public readonly int Blocks = weights.PaddedChannels / QuantizedGemmWeights.ChannelBlock;
-        public readonly int ZeroPoint = stage.ZeroPoint, Min = stage.Min, Max = stage.Max;
+        public readonly int ZeroPoint = stage.ZeroPoint;
+        /// <summary>The clamp bounds relative to the zero point, as the output stage applies them before rounding.</summary>
+        public readonly float Lo = stage.Min - stage.ZeroPoint, Hi = stage.Max - stage.ZeroPoint;
     }
 
     static readonly byte[] TailMasks = Enumerable.Range(0, 64).Select(i => (byte)(i < 32 ? 0xFF : 0)).ToArray();
@@ -87,39 +93,48 @@ internal static unsafe class QuantizedGemm
         return (int)(acc.GetElement(0) + acc.GetElement(1) + acc.GetElement(2) + acc.GetElement(3));
     }
 
-    // ---- VNNI: 4 rows x 16 channels per micro-tile, 8 accumulators of 8 int32 lanes.
-    static void RunVnni(in Args g, int rows)
+    // ---- VNNI: 6 rows x 16 channels per micro-tile, 12 accumulators of 8 int32 lanes (+ 2 weight and 1
+    // broadcast registers: the 16 ymm registers VEX code has). Short rows repeat row 0 and skip its stores.
+    static void RunVnni<TStore>(in Args g, int rows) where TStore : struct, IGemmStore
     {
-        for (int m0 = 0; m0 < rows; m0 += 4)
+        for (int m0 = 0; m0 < rows; m0 += 6)
         {
-            int count = Math.Min(4, rows - m0);
+            int count = Math.Min(6, rows - m0);
             byte* a0 = g.A + m0 * g.AStride;
             byte* a1 = count > 1 ? a0 + g.AStride : a0;
             byte* a2 = count > 2 ? a0 + 2 * g.AStride : a0;
             byte* a3 = count > 3 ? a0 + 3 * g.AStride : a0;
+            byte* a4 = count > 4 ? a0 + 4 * g.AStride : a0;
+            byte* a5 = count > 5 ? a0 + 5 * g.AStride : a0;
             for (int b = 0; b < g.Blocks; b++)
             {
                 sbyte* w = g.W + (long)b * g.PaddedDepth * 16;
-                Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default,
-                               c20 = default, c21 = default, c30 = default, c31 = default;
+                Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+                               c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
                 for (int k = 0; k < g.PaddedDepth; k += 4, w += 64)
                 {
                     var w0 = Avx.LoadVector256(w);
                     var w1 = Avx.LoadVector256(w + 32);
-                    var x0 = Vector256.Create(*(int*)(a0 + k)).AsByte();
-                    var x1 = Vector256.Create(*(int*)(a1 + k)).AsByte();
-                    var x2 = Vector256.Create(*(int*)(a2 + k)).AsByte();
-                    var x3 = Vector256.Create(*(int*)(a3 + k)).AsByte();
-                    c00 = AvxVnni.MultiplyWideningAndAdd(c00, x0, w0); c01 = AvxVnni.MultiplyWideningAndAdd(c01, x0, w1);
-                    c10 = AvxVnni.MultiplyWideningAndAdd(c10, x1, w0); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x1, w1);
-                    c20 = AvxVnni.MultiplyWideningAndAdd(c20, x2, w0); c21 = AvxVnni.MultiplyWideningAndAdd(c21, x2, w1);
-                    c30 = AvxVnni.MultiplyWideningAndAdd(c30, x3, w0); c31 = AvxVnni.MultiplyWideningAndAdd(c31, x3, w1);
+                    var x = Vector256.Create(*(int*)(a0 + k)).AsByte();
+                    c00 = AvxVnni.MultiplyWideningAndAdd(c00, x, w0); c01 = AvxVnni.MultiplyWideningAndAdd(c01, x, w1);
+                    x = Vector256.Create(*(int*)(a1 + k)).AsByte();
+                    c10 = AvxVnni.MultiplyWideningAndAdd(c10, x, w0); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x, w1);
+                    x = Vector256.Create(*(int*)(a2 + k)).AsByte();
+                    c20 = AvxVnni.MultiplyWideningAndAdd(c20, x, w0); c21 = AvxVnni.MultiplyWideningAndAdd(c21, x, w1);
+                    x = Vector256.Create(*(int*)(a3 + k)).AsByte();
+                    c30 = AvxVnni.MultiplyWideningAndAdd(c30, x, w0); c31 = AvxVnni.MultiplyWideningAndAdd(c31, x, w1);
+                    x = Vector256.Create(*(int*)(a4 + k)).AsByte();
+                    c40 = AvxVnni.MultiplyWideningAndAdd(c40, x, w0); c41 = AvxVnni.MultiplyWideningAndAdd(c41, x, w1);
+                    x = Vector256.Create(*(int*)(a5 + k)).AsByte();
+                    c50 = AvxVnni.MultiplyWideningAndAdd(c50, x, w0); c51 = AvxVnni.MultiplyWideningAndAdd(c51, x, w1);
                 }
                 int n0 = b * 16;
-                Store(g, m0, n0, c00, c01);
-                if (count > 1) Store(g, m0 + 1, n0, c10, c11);
-                if (count > 2) Store(g, m0 + 2, n0, c20, c21);
-                if (count > 3) Store(g, m0 + 3, n0, c30, c31);
+                TStore.Store(g, m0, n0, c00, c01);
+                if (count > 1) TStore.Store(g, m0 + 1, n0, c10, c11);
+                if (count > 2) TStore.Store(g, m0 + 2, n0, c20, c21);
+                if (count > 3) TStore.Store(g, m0 + 3, n0, c30, c31);
+                if (count > 4) TStore.Store(g, m0 + 4, n0, c40, c41);
+                if (count > 5) TStore.Store(g, m0 + 5, n0, c50, c51);
             }
         }
     }
@@ -153,9 +168,9 @@ internal static unsafe class QuantizedGemm
                     p12 = Avx2.Add(p12, Avx2.MultiplyAddAdjacent(x1, w2)); p13 = Avx2.Add(p13, Avx2.MultiplyAddAdjacent(x1, w3));
                 }
                 int n0 = b * 16;
-                Store(g, m0, n0, Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p00, p01), unscramble), Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p02, p03), unscramble));
+                Avx2Store.Store(g, m0, n0, Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p00, p01), unscramble), Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p02, p03), unscramble));
                 if (count > 1)
-                    Store(g, m0 + 1, n0, Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p10, p11), unscramble), Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p12, p13), unscramble));
+                    Avx2Store.Store(g, m0 + 1, n0, Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p10, p11), unscramble), Avx2.PermuteVar8x32(Avx2.HorizontalAdd(p12, p13), unscramble));
             }
         }
     }
@@ -190,29 +205,6 @@ internal static unsafe class QuantizedGemm
                 }
             }
         }
-    }
-
-    /// <summary>Output stage of 16 channels: corrections, fp32 scale, clamp, round-to-nearest-even, zero point.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store(in Args g, int m, int n0, Vector256<int> acc0, Vector256<int> acc1)
-    {
-        var correction = Vector256.Create(g.RowSums[m]);
-        acc0 = Avx2.Subtract(Avx2.Add(acc0, Avx.LoadVector256(g.Bias + n0)), correction);
-        acc1 = Avx2.Subtract(Avx2.Add(acc1, Avx.LoadVector256(g.Bias + n0 + 8)), correction);
-        var lo = Vector256.Create((float)(g.Min - g.ZeroPoint));
-        var hi = Vector256.Create((float)(g.Max - g.ZeroPoint));
-        var f0 = Avx.Min(Avx.Max(Avx.Multiply(Avx.ConvertToVector256Single(acc0), Avx.LoadVector256(g.Scale + n0)), lo), hi);
-        var f1 = Avx.Min(Avx.Max(Avx.Multiply(Avx.ConvertToVector256Single(acc1), Avx.LoadVector256(g.Scale + n0 + 8)), lo), hi);
-        var zp = Vector256.Create(g.ZeroPoint);
-        // cvtps2dq rounds to nearest-even under the default MXCSR, as lrintf does.
-        var i0 = Avx2.Add(Avx.ConvertToVector256Int32(f0), zp);
-        var i1 = Avx2.Add(Avx.ConvertToVector256Int32(f1), zp);
-        var s = Avx2.Permute4x64(Avx2.PackSignedSaturate(i0, i1).AsInt64(), 0xD8).AsInt16();
-        var bytes = Sse2.PackUnsignedSaturate(s.GetLower(), s.GetUpper());
-        byte* dst = g.Output + m * g.OutputStride + n0;
-        int n = g.Channels - n0;
-        if (n >= 16) Sse2.Store(dst, bytes);
-        else for (int i = 0; i < n; i++) dst[i] = bytes.GetElement(i);
     }
 
     static void RunScalar(in Args g, int rows)
