@@ -77,7 +77,7 @@ internal enum SimdWidth { Scalar = 0, V128 = 128, V256 = 256, V512 = 512 }
 
 internal static class SimdConfig
 {
-    /// <summary>The widest accelerated width; environment switches (DOTNET_EnableAVX512F=0, ...) lower it.</summary>
+    /// <summary>The widest accelerated width; environment switches (DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0) lower it.</summary>
     public static readonly SimdWidth Best =
         Vector512.IsHardwareAccelerated ? SimdWidth.V512 :
         Vector256.IsHardwareAccelerated ? SimdWidth.V256 :
