@@ -7,10 +7,10 @@ using MobileNets.Weights;
 
 namespace MobileNets.Benchmarks;
 
-/// <summary>`profile ARCH [size]`: median time per layer over repeated runs, to find the slow layer types.</summary>
+/// <summary>`profile ARCH [size] [threads]`: median time per layer over repeated runs, to find the slow layer types.</summary>
 internal static class LayerProfile
 {
-    public static void Run(string archId, int size, int iterations = 50)
+    public static void Run(string archId, int size, int threads = 1, int iterations = 50)
     {
         var arch = ArchitectureRegistry.Find(archId);
         using var weights = new RandomWeights(arch.Build(arch.DefaultWidth, 1000));
@@ -20,19 +20,26 @@ internal static class LayerProfile
         var inputs = new List<(FeatureShape, float[])>();
         var rng = new Random(1);
         var x = Enumerable.Range(0, shape.Size).Select(_ => (float)rng.NextDouble()).ToArray();
-        var scratch = new Scratch();
+        using var pool = threads > 1 ? new Threading.WorkerPool(threads) : null;
+        var scratch = new Scratch(pool);
         var times = new double[layers.Count][];
+        // Outputs allocated once, as the network's own arena is: no first-touch page faults in the timings.
+        var outputs = new float[layers.Count][];
         for (int l = 0; l < layers.Count; l++) times[l] = new double[iterations];
-        for (int it = 0; it < iterations; it++)
+        {
+            var s = shape;
+            for (int l = 0; l < layers.Count; l++) { s = layers[l].OutputShape(s); outputs[l] = new float[s.Size]; }
+        }
+        for (int it = -10; it < iterations; it++)
         {
             var s = shape; var cur = x;
             for (int l = 0; l < layers.Count; l++)
             {
                 var o = layers[l].OutputShape(s);
-                var y = new float[o.Size];
+                var y = outputs[l];
                 long t0 = Stopwatch.GetTimestamp();
                 layers[l].Forward(cur, s, y, scratch);
-                times[l][it] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                if (it >= 0) times[l][it] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                 cur = y; s = o;
             }
         }

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 
 if (args.Length > 0 && args[0] == "profile")
 {
-    MobileNets.Benchmarks.LayerProfile.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 224);
+    MobileNets.Benchmarks.LayerProfile.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 224, args.Length > 3 ? int.Parse(args[3]) : 1);
     return;
 }
 if (args.Length > 0 && args[0] == "soak") { Environment.Exit(MobileNets.Benchmarks.Soak.Run(args[1..])); }

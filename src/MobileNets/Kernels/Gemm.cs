@@ -11,7 +11,7 @@ namespace MobileNets.Kernels;
 /// </summary>
 internal static class Gemm
 {
-    const int TileRows = 6;
+    internal const int TileRows = 6;
 
     /// <remarks>Only output column panels [panelStart, panelEnd) are computed: threads split narrow GEMMs by columns.</remarks>
     public static void Run(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, Activation act,
@@ -51,9 +51,11 @@ internal static class Gemm
     const int SmallWeightBytes = 48 * 1024;
 
     /// <summary>Pinned operands of one call.</summary>
-    readonly unsafe struct Operands(float* c, int ldc, float* r, float* b, float* bias, int k, int n, int nr, float* spill)
+    readonly unsafe struct Operands(float* c, int ldc, float* r, float* b, float* bias, int k, int n, int nr, float* spill, float** rows)
     {
         public readonly float* C = c, R = r, B = b, Bias = bias, Spill = spill;
+        /// <summary>Room for one tile's row pointers.</summary>
+        public readonly float** Rows = rows;
         public readonly int Ldc = ldc, K = k, N = n, Nr = nr;
     }
 
@@ -63,9 +65,10 @@ internal static class Gemm
     {
         int nr = b.PanelWidth, k = b.K;
         float* spill = stackalloc float[2 * 16];
+        float** rowPointers = stackalloc float*[TileRows];
         fixed (float* pa = a, pc = c, pr = r, pb = b.Data, pbias = b.Bias)
         {
-            var t = new Operands(pc, ldc, pr, pb, pbias, k, b.N, nr, spill);
+            var t = new Operands(pc, ldc, pr, pb, pbias, k, b.N, nr, spill, rowPointers);
             // Large weights walked row tile by row tile would stream every panel from L2/L3 (or memory)
             // once per 6 rows: block them (GotoBLAS order) so a panel's depth slice stays in L1 across a
             // block of rows whose activations stay in L2. Partial sums go through C between depth slices
@@ -165,7 +168,10 @@ internal static class Gemm
             float* init = k0 == 0 ? t.Bias + col : cr;
             int initStride = k0 == 0 ? 0 : t.Ldc;
             if (rows == TileRows)
-                Tile6<TS, TV, TAct>(a, rowStride, kStride, bp, k1 - k0, t.Nr, init, initStride, last, cr, t.Ldc, rr, valid, t.Spill);
+            {
+                for (int i = 0; i < TileRows; i++) t.Rows[i] = a + (long)i * rowStride;
+                Tile6<TS, TV, TAct>(t.Rows, 1, k1 - k0, kStride, bp, t.Nr, init, initStride, last, cr, t.Ldc, rr, valid, t.Spill, TileRows);
+            }
             else
                 for (int i = 0; i < rows; i++)
                     Tile1<TS, TV, TAct>(a + (long)i * rowStride, kStride, bp, k1 - k0, t.Nr, init + (long)i * initStride, last,
@@ -173,14 +179,19 @@ internal static class Gemm
         }
     }
 
-    /// <remarks>
-    /// Accumulators start from <paramref name="init"/> (row stride <paramref name="initStride"/>: 0 for the bias).
-    /// Unless this is the <paramref name="last"/> depth slice they go back to C raw, which needs a whole panel.
-    /// Its own method so the register allocator sees only this loop: the six row pointers stay in registers.
-    /// </remarks>
+    /// <summary>
+    /// The register tile: 6 rows x 2 vectors of C over <paramref name="taps"/> x <paramref name="depth"/>
+    /// values of k. Row i's A values for tap t start at rows[6 t + i], <paramref name="kStride"/> apart;
+    /// B advances one packed row per k. One tap of consecutive k is a plain GEMM; several taps with
+    /// per-pixel pointers are a convolution without im2col (XNNPACK's indirect GEMM), where padding
+    /// taps point at zeros. Accumulators start from <paramref name="init"/> (row stride
+    /// <paramref name="initStride"/>: 0 for the bias); unless this is the <paramref name="last"/> depth
+    /// slice they go back to C raw, which needs a whole panel. Only the first <paramref name="storeRows"/>
+    /// rows are stored. Its own method so the register allocator sees only this loop.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static unsafe void Tile6<TS, TV, TAct>(float* a, nint lda, nint kStride, float* bp, int k, nint nr, float* init, nint initStride, bool last,
-        float* c, nint ldc, float* r, int valid, float* spill)
+    internal static unsafe void Tile6<TS, TV, TAct>(float** rows, int taps, int depth, nint kStride, float* bp, nint nr,
+        float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, float* spill, int storeRows)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         int lanes = TS.Lanes;
@@ -190,17 +201,20 @@ internal static class Gemm
         TV c30 = Load<TS, TV>(init + 3 * initStride), c31 = Load<TS, TV>(init + 3 * initStride + lanes);
         TV c40 = Load<TS, TV>(init + 4 * initStride), c41 = Load<TS, TV>(init + 4 * initStride + lanes);
         TV c50 = Load<TS, TV>(init + 5 * initStride), c51 = Load<TS, TV>(init + 5 * initStride + lanes);
-        float* a3 = a + 3 * lda;
-        nint lda2 = 2 * lda;
-        for (; k > 0; k--, a += kStride, a3 += kStride, bp += nr)
+        for (float** end = rows + taps * TileRows; rows < end; rows += TileRows)
         {
-            TV b0 = Load<TS, TV>(bp), b1 = Load<TS, TV>(bp + lanes);
-            TV x = TS.Broadcast(*a); c00 = TS.MultiplyAdd(x, b0, c00); c01 = TS.MultiplyAdd(x, b1, c01);
-            x = TS.Broadcast(a[lda]); c10 = TS.MultiplyAdd(x, b0, c10); c11 = TS.MultiplyAdd(x, b1, c11);
-            x = TS.Broadcast(a[lda2]); c20 = TS.MultiplyAdd(x, b0, c20); c21 = TS.MultiplyAdd(x, b1, c21);
-            x = TS.Broadcast(*a3); c30 = TS.MultiplyAdd(x, b0, c30); c31 = TS.MultiplyAdd(x, b1, c31);
-            x = TS.Broadcast(a3[lda]); c40 = TS.MultiplyAdd(x, b0, c40); c41 = TS.MultiplyAdd(x, b1, c41);
-            x = TS.Broadcast(a3[lda2]); c50 = TS.MultiplyAdd(x, b0, c50); c51 = TS.MultiplyAdd(x, b1, c51);
+            float* a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3], a4 = rows[4], a5 = rows[5];
+            nint j = 0;
+            for (int kk = depth; kk > 0; kk--, j += kStride, bp += nr)
+            {
+                TV b0 = Load<TS, TV>(bp), b1 = Load<TS, TV>(bp + lanes);
+                TV x = TS.Broadcast(a0[j]); c00 = TS.MultiplyAdd(x, b0, c00); c01 = TS.MultiplyAdd(x, b1, c01);
+                x = TS.Broadcast(a1[j]); c10 = TS.MultiplyAdd(x, b0, c10); c11 = TS.MultiplyAdd(x, b1, c11);
+                x = TS.Broadcast(a2[j]); c20 = TS.MultiplyAdd(x, b0, c20); c21 = TS.MultiplyAdd(x, b1, c21);
+                x = TS.Broadcast(a3[j]); c30 = TS.MultiplyAdd(x, b0, c30); c31 = TS.MultiplyAdd(x, b1, c31);
+                x = TS.Broadcast(a4[j]); c40 = TS.MultiplyAdd(x, b0, c40); c41 = TS.MultiplyAdd(x, b1, c41);
+                x = TS.Broadcast(a5[j]); c50 = TS.MultiplyAdd(x, b0, c50); c51 = TS.MultiplyAdd(x, b1, c51);
+            }
         }
         if (!last)
         {
@@ -214,11 +228,11 @@ internal static class Gemm
         }
         nint rs = r == null ? 0 : ldc;
         StoreRow<TS, TV, TAct>(c00, c01, c, r, valid, spill);
-        StoreRow<TS, TV, TAct>(c10, c11, c + ldc, r + rs, valid, spill);
-        StoreRow<TS, TV, TAct>(c20, c21, c + 2 * ldc, r + 2 * rs, valid, spill);
-        StoreRow<TS, TV, TAct>(c30, c31, c + 3 * ldc, r + 3 * rs, valid, spill);
-        StoreRow<TS, TV, TAct>(c40, c41, c + 4 * ldc, r + 4 * rs, valid, spill);
-        StoreRow<TS, TV, TAct>(c50, c51, c + 5 * ldc, r + 5 * rs, valid, spill);
+        if (storeRows > 1) StoreRow<TS, TV, TAct>(c10, c11, c + ldc, r + rs, valid, spill);
+        if (storeRows > 2) StoreRow<TS, TV, TAct>(c20, c21, c + 2 * ldc, r + 2 * rs, valid, spill);
+        if (storeRows > 3) StoreRow<TS, TV, TAct>(c30, c31, c + 3 * ldc, r + 3 * rs, valid, spill);
+        if (storeRows > 4) StoreRow<TS, TV, TAct>(c40, c41, c + 4 * ldc, r + 4 * rs, valid, spill);
+        if (storeRows > 5) StoreRow<TS, TV, TAct>(c50, c51, c + 5 * ldc, r + 5 * rs, valid, spill);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using MobileNets.Tensors;
 
 namespace MobileNets.Kernels;
@@ -10,36 +11,62 @@ namespace MobileNets.Kernels;
 internal static class Im2Col
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gather(ReadOnlySpan<float> x, FeatureShape s, ConvGeometry g, int channelStart, int channels,
+    public static unsafe void Gather(ReadOnlySpan<float> x, FeatureShape s, ConvGeometry g, int channelStart, int channels,
         int firstPixel, int pixelCount, Span<float> rows)
     {
-        int k = g.Kernel, rowLength = k * k * channels;
-        for (int p = 0; p < pixelCount; p++)
+        int k = g.Kernel, d = g.Dilation, rowLength = k * k * channels;
+        if (pixelCount <= 0) return;
+        if ((long)pixelCount * rowLength > rows.Length || channelStart + channels > s.Channels || x.Length < s.Size
+            || firstPixel < 0 || firstPixel + pixelCount > g.OutHeight * g.OutWidth)
+            throw new ArgumentException("im2col buffers or pixel range out of bounds");
+        // Undilated taps of one kernel row over all channels are one contiguous run of the input.
+        bool runs = d == 1 && channels == s.Channels;
+        int oy = firstPixel / g.OutWidth, ox = firstPixel - oy * g.OutWidth;
+        fixed (float* px = x, pr = rows)
         {
-            int pixel = firstPixel + p;
-            int oy = pixel / g.OutWidth, ox = pixel % g.OutWidth;
-            var row = rows.Slice(p * rowLength, rowLength);
-            for (int ky = 0; ky < k; ky++)
+            float* row = pr;
+            for (int p = 0; p < pixelCount; p++, row += rowLength)
             {
-                int iy = oy * g.Stride - g.PadTop + ky * g.Dilation;
-                for (int kx = 0; kx < k; kx++)
+                int iy0 = oy * g.Stride - g.PadTop, ix0 = ox * g.Stride - g.PadLeft;
+                var (kxBegin, kxEnd) = DirectConv.TapRange(ix0, s.Width, k, d);
+                for (int ky = 0; ky < k; ky++)
                 {
-                    int ix = ox * g.Stride - g.PadLeft + kx * g.Dilation;
-                    var dst = row.Slice((ky * k + kx) * channels, channels);
-                    bool inside = (uint)iy < (uint)s.Height && (uint)ix < (uint)s.Width;
-                    if (channels >= 16)
+                    int iy = iy0 + ky * d;
+                    float* dst = row + ky * k * channels;
+                    if ((uint)iy >= (uint)s.Height || kxEnd <= kxBegin)
                     {
-                        if (inside) x.Slice((iy * s.Width + ix) * s.Channels + channelStart, channels).CopyTo(dst);
-                        else dst.Clear();
+                        Clear(dst, k * channels);
+                        continue;
                     }
+                    float* src = px + ((long)iy * s.Width + ix0) * s.Channels + channelStart;
+                    Clear(dst, kxBegin * channels);
+                    if (runs)
+                        Copy(src + kxBegin * channels, dst + kxBegin * channels, (kxEnd - kxBegin) * channels);
                     else
-                    {
-                        // A stem has 3 channels: a memmove call per tap would cost more than the copy.
-                        int src = (iy * s.Width + ix) * s.Channels + channelStart;
-                        for (int c = 0; c < channels; c++) dst[c] = inside ? x[src + c] : 0f;
-                    }
+                        for (int kx = kxBegin; kx < kxEnd; kx++)
+                            Copy(src + (long)kx * d * s.Channels, dst + kx * channels, channels);
+                    Clear(dst + kxEnd * channels, (k - kxEnd) * channels);
                 }
+                if (++ox == g.OutWidth) { ox = 0; oy++; }
             }
         }
+    }
+
+    /// <summary>Inline vector copy: runs here are a few dozen to a few hundred floats, too short for a memmove call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Copy(float* src, float* dst, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16) Vector512.Store(Vector512.Load(src + i), dst + i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8) Vector256.Store(Vector256.Load(src + i), dst + i);
+        for (; i < n; i++) dst[i] = src[i];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Clear(float* dst, int n)
+    {
+        for (int i = 0; i < n; i++) dst[i] = 0f;
     }
 }

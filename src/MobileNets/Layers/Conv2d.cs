@@ -20,7 +20,7 @@ internal readonly record struct Padding(int Size, bool TfSame)
 /// </summary>
 internal sealed class Conv2d : ILayer
 {
-    enum Kind { Pointwise, Depthwise, General, Direct }
+    enum Kind { Pointwise, Depthwise, General, Direct, Indirect }
 
     readonly Kind _kind;
     readonly int _in, _out, _kernel, _stride, _dilation, _groups;
@@ -59,6 +59,7 @@ internal sealed class Conv2d : ILayer
         }
         _kind = kernel == 1 && stride == 1 && groups == 1 && (padding.TfSame || padding.Size == 0) ? Kind.Pointwise
             : groups == 1 && inChannels <= 4 && width != SimdWidth.Scalar ? Kind.Direct
+            : groups == 1 && width != SimdWidth.Scalar ? Kind.Indirect
             : Kind.General;
         int inG = inChannels / groups, outG = outChannels / groups, taps = kernel * kernel;
         _gemm = new PackedGemmWeights[groups];
@@ -224,6 +225,12 @@ internal sealed class Conv2d : ILayer
                     var (c0, c1) = Split(gemm.Panels, job.Tasks, task, 1);
                     Gemm.Run(gemm, new ReadOnlySpan<float>(job.X, s.Size), pixels, _in, y, _out, job.Act, residual, c0, c1);
                 }
+                break;
+            }
+            case Kind.Indirect:
+            {
+                var (p0, p1) = Split(pixels, job.Tasks, task, 6);
+                IndirectConv.Run(_gemm![0], new ReadOnlySpan<float>(job.X, s.Size), s, y, g, job.Act, residual, p0, p1);
                 break;
             }
             case Kind.Direct:

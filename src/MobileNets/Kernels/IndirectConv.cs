@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using MobileNets.Tensors;
+
+namespace MobileNets.Kernels;
+
+/// <summary>
+/// A full (ungrouped) convolution as GEMM without im2col, as XNNPACK's indirect GEMM does it: each
+/// tile of 6 output pixels gets a pointer per (tap, pixel) to its input channels (or to zeros in the
+/// padding) and <see cref="Gemm.Tile6{TS, TV, TAct}"/> reads A straight from the NHWC input, so
+/// nothing is copied. Weights are the im2col packing, rows ordered (ky, kx, ci).
+/// </summary>
+internal static class IndirectConv
+{
+    /// <summary>Pointer slots per band: a band's tiles reuse one weight panel from L1 before the next.</summary>
+    const int BandPointers = 1536;
+
+    public static unsafe void Run(PackedGemmWeights b, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, Activation act,
+        ReadOnlySpan<float> residual, int pixelStart, int pixelEnd)
+    {
+        int pixels = g.OutHeight * g.OutWidth;
+        if (b.K != g.Kernel * g.Kernel * s.Channels) throw new ArgumentException("indirect convolution weight shape mismatch");
+        if (!Activations.IsFusable(act)) throw new ArgumentException($"{act} is not fused in kernels", nameof(act));
+        if (x.Length < s.Size || pixelStart < 0 || pixelEnd > pixels || y.Length < (long)pixels * b.N
+            || (!residual.IsEmpty && residual.Length < (long)pixels * b.N))
+            throw new ArgumentException("indirect convolution buffers or pixel range out of bounds");
+        if (pixelEnd <= pixelStart) return;
+        var zeros = ZeroRow.Get(s.Channels);
+        fixed (float* px = x, py = y, pr = residual, pz = zeros)
+        {
+            var args = new Args(b, px, s, py, pr, pz, g, pixelStart, pixelEnd);
+            switch (b.Width)
+            {
+                case SimdWidth.V512: Dispatch<Simd512, Vector512<float>>(act, args); break;
+                case SimdWidth.V256: Dispatch<Simd256, Vector256<float>>(act, args); break;
+                case SimdWidth.V128: Dispatch<Simd128, Vector128<float>>(act, args); break;
+                default: throw new ArgumentException("indirect convolution needs a vector width");
+            }
+        }
+    }
+
+    readonly unsafe struct Args(PackedGemmWeights b, float* x, FeatureShape s, float* y, float* r, float* zeros, ConvGeometry g, int p0, int p1)
+    {
+        public readonly PackedGemmWeights B = b;
+        public readonly float* X = x, Y = y, R = r, Zeros = zeros;
+        public readonly FeatureShape S = s;
+        public readonly ConvGeometry G = g;
+        public readonly int PixelStart = p0, PixelEnd = p1;
+    }
+
+    static void Dispatch<TS, TV>(Activation act, in Args a) where TS : ISimd<TV> where TV : struct
+    {
+        switch (act)
+        {
+            case Activation.None: Body<TS, TV, IdentityOp>(a); break;
+            case Activation.ReLU: Body<TS, TV, ReluOp>(a); break;
+            case Activation.ReLU6: Body<TS, TV, Relu6Op>(a); break;
+            case Activation.HardSwish: Body<TS, TV, HardSwishOp>(a); break;
+            case Activation.HardSigmoid: Body<TS, TV, HardSigmoidOp>(a); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static unsafe void Body<TS, TV, TAct>(in Args a) where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        const int rows = Gemm.TileRows;
+        var b = a.B;
+        var g = a.G;
+        var s = a.S;
+        int k = g.Kernel, taps = k * k, cin = s.Channels, nr = b.PanelWidth, n = b.N;
+        int tilesPerBand = Math.Max(1, BandPointers / (taps * rows));
+        float** pointers = stackalloc float*[tilesPerBand * taps * rows];
+        float* spill = stackalloc float[2 * 16];
+        fixed (float* pw = b.Data, pbias = b.Bias)
+            for (int band = a.PixelStart; band < a.PixelEnd; band += tilesPerBand * rows)
+            {
+                int bandEnd = Math.Min(a.PixelEnd, band + tilesPerBand * rows), tiles = (bandEnd - band + rows - 1) / rows;
+                for (int i = 0; i < tiles * rows; i++)
+                {
+                    // Rows past the band's end repeat its last pixel: computed, never stored.
+                    int pixel = Math.Min(band + i, bandEnd - 1);
+                    int oy = pixel / g.OutWidth, ox = pixel - oy * g.OutWidth;
+                    int iy0 = oy * g.Stride - g.PadTop, ix0 = ox * g.Stride - g.PadLeft;
+                    float** slot = pointers + (i / rows) * taps * rows + i % rows;
+                    for (int ky = 0; ky < k; ky++)
+                    {
+                        int iy = iy0 + ky * g.Dilation;
+                        for (int kx = 0; kx < k; kx++, slot += rows)
+                        {
+                            int ix = ix0 + kx * g.Dilation;
+                            *slot = (uint)iy < (uint)s.Height && (uint)ix < (uint)s.Width ? a.X + ((long)iy * s.Width + ix) * cin : a.Zeros;
+                        }
+                    }
+                }
+                for (int p = 0; p < b.Panels; p++)
+                {
+                    int col = p * nr, valid = Math.Min(nr, n - col);
+                    float* panel = pw + (long)p * b.K * nr;
+                    for (int t = 0; t < tiles; t++)
+                    {
+                        int first = band + t * rows;
+                        float* c = a.Y + (long)first * n + col;
+                        float* r = a.R == null ? null : a.R + (long)first * n + col;
+                        Gemm.Tile6<TS, TV, TAct>(pointers + t * taps * rows, taps, cin, 1, panel, nr, pbias + col, 0, true,
+                            c, n, r, valid, spill, Math.Min(rows, bandEnd - first));
+                    }
+                }
+            }
+    }
+}
