@@ -42,6 +42,10 @@ internal static class KernelProbe
             ("dw5 s1 7 960", 7, 960, 960, 5, 1, 960),
             ("pw 7 960->160", 7, 960, 160, 1, 1, 1),
             ("fc 960->1280", 1, 960, 1280, 1, 1, 1),
+            ("v4s dw5 s1 28 64", 28, 64, 64, 5, 1, 64),
+            ("v4s pw 28 64->192", 28, 64, 192, 1, 1, 1),
+            ("v4s dw5 s2 28 192", 28, 192, 192, 5, 2, 192),
+            ("v4s pw 14 192->96", 14, 192, 96, 1, 1, 1),
             ("dw3 s1 112 32", 112, 32, 32, 3, 1, 32),
             ("dw3 s1 56 128", 56, 128, 128, 3, 1, 128),
             ("dw3 s1 28 256", 28, 256, 256, 3, 1, 256),
@@ -63,7 +67,9 @@ internal static class KernelProbe
             var w = new float[c.Cout * (c.Cin / c.Groups) * c.K * c.K];
             for (int i = 0; i < w.Length; i++) w[i] = (float)rng.NextDouble() - 0.5f;
             var conv = new Conv2d(c.Cin, c.Cout, c.K, c.Stride, 1, c.Groups, Padding.Symmetric(c.K / 2), w, new float[c.Cout], Activation.HardSwish, SimdConfig.Best);
+            // Random input: untouched zero pages all map one physical page and would flatter memory-bound kernels.
             var x = new float[s.Size];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
             var y = new float[conv.OutputShape(s).Size];
             var scratch = new Scratch();
             var times = new double[200];

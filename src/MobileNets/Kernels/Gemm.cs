@@ -47,8 +47,8 @@ internal static class Gemm
     const int PanelSliceBytes = 32 * 1024;
     /// <summary>Bytes of activations (a row block's depth slice) kept in L2 while every panel runs over them.</summary>
     const int RowBlockBytes = 192 * 1024;
-    /// <summary>Weights up to this size stay cache-resident however they are walked: rows outside, panels inside.</summary>
-    const int SmallWeightBytes = 48 * 1024;
+    /// <summary>Weights up to this size (half an L1 cache) stay there however they are walked: rows outside, panels inside.</summary>
+    const int SmallWeightBytes = 24 * 1024;
 
     /// <summary>Pinned operands of one call.</summary>
     readonly unsafe struct Operands(float* c, int ldc, float* r, float* b, float* bias, int k, int n, int nr, float* spill, float** rows)

@@ -37,13 +37,15 @@ internal sealed class Bottleneck
         return macs + _project.MultiplyAccumulates(s);
     }
 
-    /// <summary>Expanded maps larger than this are produced a band of rows at a time (about half an L2 cache).</summary>
-    const int BandBytes = 192 * 1024;
+    /// <summary>Expanded maps larger than this (an L2 cache) are produced a band of rows at a time.</summary>
+    const int BandThresholdBytes = 1024 * 1024;
+    /// <summary>Expanded rows per band: about a quarter of an L2 cache.</summary>
+    const int BandBytes = 256 * 1024;
 
     public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
     {
         if (_expand != null && _depthwise != null && _expand.IsPointwise && _depthwise.IsBandableDepthwise
-            && 4L * shape.Pixels * _expand.OutChannels > 2 * BandBytes)
+            && 4L * shape.Pixels * _expand.OutChannels > BandThresholdBytes)
         {
             ForwardInBands(x, shape, y, residual, scratch);
             return;
@@ -73,8 +75,8 @@ internal sealed class Bottleneck
     /// <summary>
     /// Expand and depthwise a band of rows at a time so the expanded tensor (e.g. 112x112x96 = 4.8 MB
     /// in MobileNetV2) never leaves the cache; with no SE the projection runs on each band too.
-    /// The halo rows a k x k depthwise needs are recomputed per band. Same arithmetic as the
-    /// unfused path, only in another order over rows.
+    /// The halo rows a k x k depthwise shares between bands are kept (moved to the top of the band
+    /// buffer), not recomputed. Same arithmetic as the unfused path, only in another order over rows.
     /// </summary>
     void ForwardInBands(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
     {
@@ -92,14 +94,22 @@ internal sealed class Bottleneck
         var band = scratch.Take(((outRowsPerBand - 1) * g.Stride + span + 1) * shape.Width * mid);
         // With SE the whole depthwise output is needed before the projection; without, a band of it.
         var dw = _se != null ? scratch.Take(dwShape.Size) : scratch.Take(outRowsPerBand * g.OutWidth * mid);
+        int haveFirst = 0, haveEnd = 0;   // expanded input rows [haveFirst, haveEnd) sit at the top of the band
+        int rowFloats = shape.Width * mid, inRowFloats = shape.Width * shape.Channels;
         for (int r0 = 0; r0 < g.OutHeight; r0 += outRowsPerBand)
         {
             int r1 = Math.Min(g.OutHeight, r0 + outRowsPerBand);
             int first = Math.Max(0, r0 * g.Stride - g.PadTop);
             int end = Math.Min(shape.Height, (r1 - 1) * g.Stride - g.PadTop + span + 1);
             int rows = end - first;
-            var bandShape = new FeatureShape(rows, shape.Width, shape.Channels);
-            expand.Forward(x.Slice(first * shape.Width * shape.Channels, bandShape.Size), bandShape, band, scratch);
+            int kept = first < haveEnd && first >= haveFirst ? haveEnd - first : 0;
+            if (kept > 0) band.Slice((first - haveFirst) * rowFloats, kept * rowFloats).CopyTo(band);
+            if (rows > kept)
+            {
+                var newShape = new FeatureShape(rows - kept, shape.Width, shape.Channels);
+                expand.Forward(x.Slice((first + kept) * inRowFloats, newShape.Size), newShape, band.Slice(kept * rowFloats), scratch);
+            }
+            haveFirst = first; haveEnd = end;
             var dwOut = _se != null ? dw.Slice(r0 * g.OutWidth * mid) : dw;
             depthwise.ForwardDepthwiseBand(band, rows, expandedShape, first, r0, r1, dwOut, scratch);
             if (_se == null)
