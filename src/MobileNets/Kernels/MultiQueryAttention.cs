@@ -40,14 +40,35 @@ internal static class MultiQueryAttention
     public static void RunAsProducts(ReadOnlySpan<float> q, int rows, int keyDim, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int keys, int valueDim,
         float scale, Span<float> o, Span<float> scores, PackedGemmWeights packedKeys, PackedGemmWeights packedValues)
     {
-        if (q.Length < rows * keyDim || k.Length < keys * keyDim || v.Length < keys * valueDim || o.Length < rows * valueDim || scores.Length < rows * keys)
-            throw new ArgumentException("attention operand too small");
+        PackKeysAndValues(k, v, keys, keyDim, valueDim, packedKeys, packedValues);
+        ProductRows(q, 0, rows, keyDim, keys, valueDim, scale, o, scores, packedKeys, packedValues);
+    }
+
+    /// <summary>Packs the shared key and value heads once per inference, before any query rows run.</summary>
+    public static void PackKeysAndValues(ReadOnlySpan<float> k, ReadOnlySpan<float> v, int keys, int keyDim, int valueDim,
+        PackedGemmWeights packedKeys, PackedGemmWeights packedValues)
+    {
+        if (k.Length < keys * keyDim || v.Length < keys * valueDim) throw new ArgumentException("attention operand too small");
         packedKeys.Fill(k[..(keys * keyDim)], transposed: false);
         packedValues.Fill(v[..(keys * valueDim)], transposed: true);
-        var s = scores[..(rows * keys)];
-        Gemm.Run(packedKeys, q, rows, keyDim, s, keys, Activation.None);
+    }
+
+    /// <summary>
+    /// Query rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) against the packed keys and
+    /// values: rows are independent, so threads take ranges of them. <paramref name="q"/>,
+    /// <paramref name="o"/> and <paramref name="scores"/> hold all rows.
+    /// </summary>
+    public static void ProductRows(ReadOnlySpan<float> q, int rowStart, int rowEnd, int keyDim, int keys, int valueDim, float scale,
+        Span<float> o, Span<float> scores, PackedGemmWeights packedKeys, PackedGemmWeights packedValues)
+    {
+        int rows = rowEnd - rowStart;
+        if (rows <= 0) return;
+        if (rowStart < 0 || q.Length < rowEnd * keyDim || o.Length < rowEnd * valueDim || scores.Length < rowEnd * keys)
+            throw new ArgumentException("attention operand too small");
+        var s = scores.Slice(rowStart * keys, rows * keys);
+        Gemm.Run(packedKeys, q.Slice(rowStart * keyDim, rows * keyDim), rows, keyDim, s, keys, Activation.None);
         TensorPrimitives.Multiply(s, scale, s);
         for (int r = 0; r < rows; r++) Softmax.InPlace(s.Slice(r * keys, keys));
-        Gemm.Run(packedValues, s, rows, keys, o, valueDim, Activation.None);
+        Gemm.Run(packedValues, s, rows, keys, o.Slice(rowStart * valueDim, rows * valueDim), valueDim, Activation.None);
     }
 }

@@ -177,7 +177,11 @@ internal sealed class Conv2d : ILayer
         }
     }
 
-    /// <summary>Few tasks for small layers: a hand-off costs about as much as 10k multiply-adds.</summary>
+    /// <summary>
+    /// Few tasks for small layers: a hand-off costs about as much as 10k multiply-adds. (Splitting
+    /// large layers into several tasks per thread measured no better on the 2-core VM: more, smaller
+    /// GEMMs cost what the load balancing gained.)
+    /// </summary>
     int TaskCount(FeatureShape s, ConvGeometry g, int threads)
     {
         if (threads <= 1) return 1;
@@ -206,7 +210,7 @@ internal sealed class Conv2d : ILayer
         {
             case Kind.Depthwise:
             {
-                var (r0, r1) = Split(g.OutHeight, job.Tasks, task, 1);
+                var (r0, r1) = Threading.WorkSplit.Range(g.OutHeight, job.Tasks, task, 1);
                 DepthwiseConv.Run(_depthwise!, new ReadOnlySpan<float>(job.X, s.Size), s, y, g, job.Act, r0, r1);
                 break;
             }
@@ -215,27 +219,27 @@ internal sealed class Conv2d : ILayer
                 var gemm = _gemm![0];
                 if (pixels >= 6 * job.Tasks * 4 || gemm.Panels < job.Tasks)
                 {
-                    var (p0, p1) = Split(pixels, job.Tasks, task, 6);
+                    var (p0, p1) = Threading.WorkSplit.Range(pixels, job.Tasks, task, 6);
                     if (p1 <= p0) return;
                     Gemm.Run(gemm, new ReadOnlySpan<float>(job.X + (long)p0 * _in, (p1 - p0) * _in), p1 - p0, _in,
                         y.Slice(p0 * _out), _out, job.Act, residual.IsEmpty ? default : residual.Slice(p0 * _out));
                 }
                 else
                 {
-                    var (c0, c1) = Split(gemm.Panels, job.Tasks, task, 1);
+                    var (c0, c1) = Threading.WorkSplit.Range(gemm.Panels, job.Tasks, task, 1);
                     Gemm.Run(gemm, new ReadOnlySpan<float>(job.X, s.Size), pixels, _in, y, _out, job.Act, residual, c0, c1);
                 }
                 break;
             }
             case Kind.Indirect:
             {
-                var (p0, p1) = Split(pixels, job.Tasks, task, 6);
+                var (p0, p1) = Threading.WorkSplit.Range(pixels, job.Tasks, task, 6);
                 IndirectConv.Run(_gemm![0], new ReadOnlySpan<float>(job.X, s.Size), s, y, g, job.Act, residual, p0, p1);
                 break;
             }
             case Kind.Direct:
             {
-                var (p0, p1) = Split(pixels, job.Tasks, task, 1);
+                var (p0, p1) = Threading.WorkSplit.Range(pixels, job.Tasks, task, 1);
                 DirectConv.Run(_gemm![0], new ReadOnlySpan<float>(job.X, s.Size), s, y, g, job.Act, p0, p1);
                 if (!residual.IsEmpty)
                     TensorPrimitives.Add(y.Slice(p0 * _out, (p1 - p0) * _out), residual.Slice(p0 * _out, (p1 - p0) * _out), y.Slice(p0 * _out, (p1 - p0) * _out));
@@ -243,21 +247,12 @@ internal sealed class Conv2d : ILayer
             }
             default:
             {
-                var (p0, p1) = Split(pixels, job.Tasks, task, 6);
+                var (p0, p1) = Threading.WorkSplit.Range(pixels, job.Tasks, task, 6);
                 var rows = new Span<float>(job.Im2Col + (long)task * job.Im2ColLength, job.Im2ColLength);
                 RunIm2Col(new ReadOnlySpan<float>(job.X, s.Size), s, y, g, job.Act, residual, rows, p0, p1);
                 break;
             }
         }
-    }
-
-    /// <summary>Contiguous share <paramref name="task"/> of <paramref name="count"/> items, in multiples of <paramref name="grain"/>.</summary>
-    static (int Start, int End) Split(int count, int tasks, int task, int grain)
-    {
-        int chunks = (count + grain - 1) / grain;
-        int per = (chunks + tasks - 1) / tasks;
-        int start = Math.Min(count, task * per * grain), end = Math.Min(count, (task + 1) * per * grain);
-        return (start, end);
     }
 
     void RunIm2Col(ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, Activation act, ReadOnlySpan<float> residual,

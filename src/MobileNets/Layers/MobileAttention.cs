@@ -56,10 +56,35 @@ internal sealed class MobileAttention : ILayer
 
         var attended = scratch.Take(shape.Pixels * _heads * _valueDim);
         int rows = shape.Pixels * _heads, tokens = keyShape.Pixels;
-        MultiQueryAttention.RunAsProducts(queries, rows, _keyDim, keys, values, tokens, _valueDim, _scale, attended,
-            scratch.Take(rows * tokens), scratch.Pack(0, tokens, _keyDim, _query.SimdWidth), scratch.Pack(1, _valueDim, tokens, _query.SimdWidth));
+        var packedKeys = scratch.Pack(0, tokens, _keyDim, _query.SimdWidth);
+        var packedValues = scratch.Pack(1, _valueDim, tokens, _query.SimdWidth);
+        MultiQueryAttention.PackKeysAndValues(keys, values, tokens, _keyDim, _valueDim, packedKeys, packedValues);
+        RunRows(queries, rows, tokens, attended, scratch.Take(rows * tokens), packedKeys, packedValues, scratch);
         _output.Forward(attended, shape with { Channels = _heads * _valueDim }, y, _residual ? x : default, scratch);
         scratch.Release(mark);
+    }
+
+    /// <summary>The query rows, split among the scratch's threads (rows are independent).</summary>
+    unsafe void RunRows(Span<float> queries, int rows, int tokens, Span<float> attended, Span<float> scores,
+        Kernels.PackedGemmWeights packedKeys, Kernels.PackedGemmWeights packedValues, Scratch scratch)
+    {
+        long macs = (long)rows * tokens * (_keyDim + _valueDim);
+        int tasks = scratch.Threads > 1 && macs >= 100_000 ? scratch.Threads : 1;
+        fixed (float* q = queries, o = attended, s = scores)
+        {
+            var job = scratch.AttentionJob;
+            job.Layer = this; job.Queries = q; job.Output = o; job.Scores = s; job.Rows = rows; job.Tokens = tokens; job.Tasks = tasks;
+            job.PackedKeys = packedKeys; job.PackedValues = packedValues;
+            scratch.Run(job, tasks);
+            job.Layer = null; job.PackedKeys = job.PackedValues = null;
+        }
+    }
+
+    internal unsafe void ExecuteTask(AttentionJob job, int task)
+    {
+        var (r0, r1) = Threading.WorkSplit.Range(job.Rows, job.Tasks, task, 6);
+        MultiQueryAttention.ProductRows(new ReadOnlySpan<float>(job.Queries, job.Rows * _keyDim), r0, r1, _keyDim, job.Tokens, _valueDim, _scale,
+            new Span<float>(job.Output, job.Rows * _valueDim), new Span<float>(job.Scores, job.Rows * job.Tokens), job.PackedKeys!, job.PackedValues!);
     }
 
     static Span<float> Project(Conv2d conv, ReadOnlySpan<float> x, FeatureShape s, Scratch scratch)
@@ -74,4 +99,15 @@ internal sealed class MobileAttention : ILayer
         shape = conv?.OutputShape(s) ?? s;
         return conv == null ? x : Project(conv, x, s, scratch);
     }
+}
+
+/// <summary>An attention layer's parallel job, reused per inference (held by its <see cref="Scratch"/>): pointers into pinned buffers.</summary>
+internal sealed unsafe class AttentionJob : Threading.IParallelWork
+{
+    public MobileAttention? Layer;
+    public float* Queries, Output, Scores;
+    public int Rows, Tokens, Tasks;
+    public Kernels.PackedGemmWeights? PackedKeys, PackedValues;
+
+    public void Execute(int index) => Layer!.ExecuteTask(this, index);
 }

@@ -27,6 +27,9 @@ internal sealed class Scratch
     /// <summary>The convolution job object, reused by every convolution of this inference.</summary>
     public Layers.ConvJob ConvJob { get; } = new();
 
+    /// <summary>The attention job object, reused by every attention layer of this inference.</summary>
+    public Layers.AttentionJob AttentionJob { get; } = new();
+
     /// <summary>Runs <paramref name="count"/> items on the pool (or inline).</summary>
     public void Run(Threading.IParallelWork work, int count)
     {

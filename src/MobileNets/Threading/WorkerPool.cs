@@ -10,9 +10,11 @@ internal interface IParallelWork
 /// A persistent pool of worker threads for intra-op parallelism. <c>Parallel.For</c> costs several
 /// microseconds per dispatch, about 10% of a 3 ms model with ~110 operators; here each worker has
 /// its own start signal and the last one to finish signals the caller, both spinning briefly before
-/// blocking (so a loaded machine is not made worse by busy waiting). Items are assigned statically
-/// (item i runs on thread i mod Threads, the caller being thread 0): no shared claim counter, and
-/// results do not depend on timing. A pool of 1 thread runs everything on the caller. Concurrent
+/// blocking (so a loaded machine is not made worse by busy waiting). Threads claim items from a
+/// shared counter, so when the VM deschedules a worker (steal time is common on shared machines)
+/// the others take its items rather than wait for it; callers split an operator into a few items
+/// per thread for that. Each item computes a fixed part of the output, so results do not depend on
+/// which thread ran it. A pool of 1 thread runs everything on the caller. Concurrent
 /// callers do not queue: whoever finds the pool busy runs its job alone, so a shared model never
 /// deadlocks.
 /// </summary>
@@ -30,6 +32,7 @@ internal sealed class WorkerPool : IDisposable
     readonly object _gate = new();
     IParallelWork? _work;
     int _count;
+    int _next;      // the next unclaimed item
     int _pending;
     volatile bool _disposed;
     Exception? _failure;
@@ -65,6 +68,7 @@ internal sealed class WorkerPool : IDisposable
             int helpers = Math.Min(_workers.Length, count - 1);
             _work = work;
             _count = count;
+            _next = 0;
             _failure = null;
             _done.Reset();
             Volatile.Write(ref _pending, helpers);
@@ -73,7 +77,7 @@ internal sealed class WorkerPool : IDisposable
             Exception? callerFailure = null;
             try
             {
-                for (int i = 0; i < count; i += Threads) work.Execute(i);
+                RunItems(work);
             }
             catch (Exception e) { callerFailure = e; }
 
@@ -105,12 +109,18 @@ internal sealed class WorkerPool : IDisposable
             if (_disposed) return;
             try
             {
-                var work = _work!;
-                for (int i = index; i < _count; i += Threads) work.Execute(i);
+                RunItems(_work!);
             }
             catch (Exception e) { Interlocked.CompareExchange(ref _failure, e, null); }
             if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
         }
+    }
+
+    /// <summary>Claims and runs items until none are left.</summary>
+    void RunItems(IParallelWork work)
+    {
+        for (int i = Interlocked.Increment(ref _next) - 1; i < _count; i = Interlocked.Increment(ref _next) - 1)
+            work.Execute(i);
     }
 
     public void Dispose()

@@ -47,6 +47,29 @@ public class AttentionKernelTests
         }
     }
 
+    /// <summary>Threads run query-row ranges (multiples of 6, and a short last one) over one packing: the same numbers as one pass.</summary>
+    [Theory, MemberData(nameof(Widths))]
+    public void RowRangesMatchOnePass(int width)
+    {
+        int rows = 4 * 49, keyDim = 64, keys = 49, valueDim = 64;
+        var rng = new Random(5);
+        var q = Random(rng, rows * keyDim, 2f);
+        var k = Random(rng, keys * keyDim, 2f);
+        var v = Random(rng, keys * valueDim);
+        var simd = (SimdWidth)width;
+        var whole = new float[rows * valueDim];
+        MultiQueryAttention.RunAsProducts(q, rows, keyDim, k, v, keys, valueDim, 0.125f, whole, new float[rows * keys],
+            new PackedGemmWeights(keys, keyDim, simd), new PackedGemmWeights(valueDim, keys, simd));
+        var packedKeys = new PackedGemmWeights(keys, keyDim, simd);
+        var packedValues = new PackedGemmWeights(valueDim, keys, simd);
+        MultiQueryAttention.PackKeysAndValues(k, v, keys, keyDim, valueDim, packedKeys, packedValues);
+        var split = new float[rows * valueDim];
+        var scores = new float[rows * keys];
+        foreach (var (r0, r1) in new[] { (0, 60), (60, 126), (126, rows) })
+            MultiQueryAttention.ProductRows(q, r0, r1, keyDim, keys, valueDim, 0.125f, split, scores, packedKeys, packedValues);
+        Assert.Equal(whole, split);
+    }
+
     [Fact]
     public void LargeLogitsStayFiniteAndPickTheBestKey()
     {

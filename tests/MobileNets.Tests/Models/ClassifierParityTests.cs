@@ -75,6 +75,18 @@ public class ClassifierParityTests
         AssertParity(expected, model.Logits(input, shape[0], shape[2], shape[3]), shape[0], $"{c.Case} (V128)");
     }
 
+    /// <summary>Two threads split every convolution and attention layer: the logits still match.</summary>
+    [Theory, MemberData(nameof(Cases))]
+    public void LogitsMatchReferenceOnTwoThreads(string name)
+    {
+        var c = Case(name);
+        var (input, shape, expected) = ReadIo(c);
+        using var source = WeightFiles.Open(Path.Combine(ClassifierFixtures.Folder, c.Weights));
+        var model = ClassifierModel.Load(source, threads: 2);
+        try { AssertParity(expected, model.Logits(input, shape[0], shape[2], shape[3]), shape[0], $"{c.Case} (2 threads)"); }
+        finally { model.Network.Dispose(); }
+    }
+
     [Fact]
     public void FixturesArePresent() =>
         Assert.True(ClassifierFixtures.All().Count >= 23, $"expected the issue-2 fixture set, found {ClassifierFixtures.All().Count} cases in {ClassifierFixtures.Folder}");
