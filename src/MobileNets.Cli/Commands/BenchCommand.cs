@@ -9,9 +9,16 @@ namespace MobileNets.Cli.Commands;
 /// <summary>
 /// <c>bench</c>: latency of one architecture on random weights (speed does not depend on their
 /// values): warm-up, then timed iterations; median, p90, min and managed bytes allocated per run.
+/// The warm-up runs at least <c>--warmup</c> inferences and <see cref="MinimumWarmup"/> (none with
+/// <c>--warmup 0</c>, for cold-start latency): the JIT
+/// recompiles hot methods (tier 0 -> tier 1) in the background during the first second or so, and
+/// timing then measured that compilation, on a thread competing with ours, not steady-state
+/// latency (what BenchmarkDotNet's warm-up stage also waits out).
 /// </summary>
 internal static class BenchCommand
 {
+    static readonly TimeSpan MinimumWarmup = TimeSpan.FromSeconds(2);
+
     public static int Run(string[] args, TextWriter stdout)
     {
         var a = new ParsedArgs(args, ["arch", "width", "input-size", "batch", "threads", "iterations", "warmup", "classes"], ["json"]);
@@ -32,7 +39,10 @@ internal static class BenchCommand
         for (int i = 0; i < input.Length; i++) input[i] = (float)(rng.NextDouble() * 4 - 2);
 
         var logits = new float[batch * model.NumClasses];
-        for (int i = 0; i < warmup; i++) model.Logits(input, batch, size, size, logits);
+        long warmupStart = Stopwatch.GetTimestamp();
+        // --warmup 0 asks for none at all (cold-start latency); otherwise warm up past tiering too.
+        for (int i = 0; i < warmup || (warmup > 0 && Stopwatch.GetElapsedTime(warmupStart) < MinimumWarmup); i++)
+            model.Logits(input, batch, size, size, logits);
         var times = new double[iterations];
         long allocated = 0;
         for (int i = 0; i < iterations; i++)
