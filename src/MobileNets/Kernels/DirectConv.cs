@@ -14,7 +14,7 @@ internal static class DirectConv
 {
     public static void Run(PackedGemmWeights b, ReadOnlySpan<float> x, FeatureShape s, Span<float> y, ConvGeometry g, Activation act, int pixelStart, int pixelEnd)
     {
-        if (b.K != g.Kernel * g.Kernel * s.Channels) throw new ArgumentException("direct convolution weight shape mismatch");
+        if (b.K != g.Kernel * g.Kernel * s.Channels || b.DepthSlice != b.K) throw new ArgumentException("direct convolution weight shape mismatch (or sliced packing)");
         // The blocked path reads and writes through raw pointers: check the extents once here.
         if (x.Length < s.Size || pixelStart < 0 || pixelEnd > g.OutHeight * g.OutWidth || y.Length < (long)pixelEnd * b.N)
             throw new ArgumentException("direct convolution input, output or pixel range out of bounds");

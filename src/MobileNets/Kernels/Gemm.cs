@@ -21,6 +21,8 @@ internal static class Gemm
         if (!Activations.IsFusable(act)) throw new ArgumentException($"{act} is not fused in kernels", nameof(act));
         if ((long)(m - 1) * lda + b.K > a.Length || (long)(m - 1) * ldc + b.N > c.Length) throw new ArgumentException("GEMM operand too small");
         if (!residual.IsEmpty && (long)(m - 1) * ldc + b.N > residual.Length) throw new ArgumentException("residual too small");
+        // The blocked path keeps partial sums in C: a residual read from C would see them.
+        if (!residual.IsEmpty && residual.Overlaps(c)) throw new ArgumentException("the residual must not overlap the output");
         switch (b.Width)
         {
             case SimdWidth.V512: Dispatch<Simd512, Vector512<float>>(b, a, m, lda, c, ldc, act, residual, panelStart, Math.Min(panelEnd, b.Panels)); break;
@@ -43,16 +45,15 @@ internal static class Gemm
         }
     }
 
-    /// <summary>Bytes of one weight panel's depth slice kept in L1 while every row tile of a row block runs over it.</summary>
-    const int PanelSliceBytes = 32 * 1024;
     /// <summary>Bytes of activations (a row block's depth slice) kept in L2 while every panel runs over them.</summary>
-    const int RowBlockBytes = 192 * 1024;
+    const int RowBlockBytes = 384 * 1024;
     /// <summary>Weights up to this size (half an L1 cache) stay there however they are walked: rows outside, panels inside.</summary>
     const int SmallWeightBytes = 24 * 1024;
 
     /// <summary>Pinned operands of one call.</summary>
-    readonly unsafe struct Operands(float* c, int ldc, float* r, float* b, float* bias, int k, int n, int nr, float* spill, float** rows)
+    readonly unsafe struct Operands(PackedGemmWeights w, float* c, int ldc, float* r, float* b, float* bias, int k, int n, int nr, float* spill, float** rows)
     {
+        public readonly PackedGemmWeights Weights = w;
         public readonly float* C = c, R = r, B = b, Bias = bias, Spill = spill;
         /// <summary>Room for one tile's row pointers.</summary>
         public readonly float** Rows = rows;
@@ -68,21 +69,24 @@ internal static class Gemm
         float** rowPointers = stackalloc float*[TileRows];
         fixed (float* pa = a, pc = c, pr = r, pb = b.Data, pbias = b.Bias)
         {
-            var t = new Operands(pc, ldc, pr, pb, pbias, k, b.N, nr, spill, rowPointers);
+            var t = new Operands(b, pc, ldc, pr, pb, pbias, k, b.N, nr, spill, rowPointers);
             // Large weights walked row tile by row tile would stream every panel from L2/L3 (or memory)
             // once per 6 rows: block them (GotoBLAS order) so a panel's depth slice stays in L1 across a
             // block of rows whose activations stay in L2. Partial sums go through C between depth slices
             // in the same order the unblocked loop adds them, so the results are bit-identical.
             long weightBytes = 4L * k * nr * (panelEnd - panelStart);
-            if (weightBytes <= SmallWeightBytes || (!r.IsEmpty && r.Overlaps(c)))
+            if (weightBytes <= SmallWeightBytes && b.DepthSlice == k)
             {
                 for (int r0 = 0; r0 < m; r0 += TileRows)
                     RunPanels<TS, TV, TAct>(t, pa + (long)r0 * lda, lda, 1, r0, Math.Min(TileRows, m - r0), panelStart, panelEnd, 0, k);
                 return;
             }
-            int slices = (int)((4L * k * nr + PanelSliceBytes - 1) / PanelSliceBytes);
-            int kc = (k + slices - 1) / slices;
-            int mc = Math.Max(TileRows, RowBlockBytes / (4 * kc) / TileRows * TileRows);
+            // Weights packed sliced fix the slices; others are sliced here the same way (any slice works on them).
+            int kc = b.DepthSlice < k ? b.DepthSlice : PackedGemmWeights.SliceDepth(k, nr);
+            // Row blocks of equal size: a short last block would stream every weight panel again for a few rows.
+            int maxRows = Math.Max(TileRows, RowBlockBytes / (4 * kc) / TileRows * TileRows);
+            int blocks = (m + maxRows - 1) / maxRows;
+            int mc = ((m + blocks - 1) / blocks + TileRows - 1) / TileRows * TileRows;
             // Rows 4 KiB apart alias in L1 (same set, and false store-forwarding hazards): a row block
             // whose stride is a multiple of 4 KiB is copied tile by tile into one k-major stream.
             bool pack = true;
@@ -161,7 +165,7 @@ internal static class Gemm
         for (int p = p0; p < p1; p++)
         {
             int col = p * t.Nr, valid = Math.Min(t.Nr, t.N - col);
-            float* bp = t.B + ((long)p * t.K + k0) * t.Nr;
+            float* bp = t.B + t.Weights.Offset(p, k0);
             float* cr = t.C + (long)row * t.Ldc + col;
             float* rr = t.R == null ? null : t.R + (long)row * t.Ldc + col;
             // The first depth slice starts from the bias, later ones from the partial sums in C.
@@ -295,8 +299,12 @@ internal static class Gemm
             {
                 int p = col / nr, j = col % nr;
                 float acc = b.Bias[col];
-                int baseIndex = p * b.K * nr + j;
-                for (int kk = 0; kk < b.K; kk++) acc = MathF.FusedMultiplyAdd(a[row * lda + kk], b.Data[baseIndex + kk * nr], acc);
+                for (int k0 = 0; k0 < b.K; k0 += b.DepthSlice)
+                {
+                    long baseIndex = b.Offset(p, k0) + j;
+                    for (int kk = k0; kk < Math.Min(b.K, k0 + b.DepthSlice); kk++)
+                        acc = MathF.FusedMultiplyAdd(a[row * lda + kk], b.Data[baseIndex + (kk - k0) * nr], acc);
+                }
                 acc = Activations.Apply(act, acc);
                 c[row * ldc + col] = r.IsEmpty ? acc : acc + r[row * ldc + col];
             }

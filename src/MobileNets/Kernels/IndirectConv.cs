@@ -19,7 +19,7 @@ internal static class IndirectConv
         ReadOnlySpan<float> residual, int pixelStart, int pixelEnd)
     {
         int pixels = g.OutHeight * g.OutWidth;
-        if (b.K != g.Kernel * g.Kernel * s.Channels) throw new ArgumentException("indirect convolution weight shape mismatch");
+        if (b.K != g.Kernel * g.Kernel * s.Channels || b.DepthSlice != b.K) throw new ArgumentException("indirect convolution weight shape mismatch (or sliced packing)");
         if (!Activations.IsFusable(act)) throw new ArgumentException($"{act} is not fused in kernels", nameof(act));
         if (x.Length < s.Size || pixelStart < 0 || pixelEnd > pixels || y.Length < (long)pixels * b.N
             || (!residual.IsEmpty && residual.Length < (long)pixels * b.N))

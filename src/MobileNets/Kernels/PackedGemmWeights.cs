@@ -4,6 +4,9 @@ namespace MobileNets.Kernels;
 /// The right-hand matrix of a GEMM (a convolution's weights, K inputs x N outputs) packed once at
 /// load into panels of <see cref="PanelWidth"/> output columns, K rows each, zero-padded, so the
 /// micro-kernel reads each panel row as two aligned-in-sequence vectors. Bias is padded alike.
+/// Sliced packing (for the cache-blocked GEMM) orders the data depth slice by depth slice, each
+/// slice panel by panel, so the blocked GEMM's walk over the weights is one sequential stream the
+/// hardware prefetcher follows, rather than a jump to a cold panel every 32 KiB.
 /// </summary>
 internal sealed class PackedGemmWeights
 {
@@ -14,24 +17,54 @@ internal sealed class PackedGemmWeights
     public int Panels => (N + PanelWidth - 1) / PanelWidth;
     public float[] Data { get; }
     public float[] Bias { get; }
+    /// <summary>Rows of K per depth slice: <see cref="K"/> unless packed sliced.</summary>
+    public int DepthSlice { get; }
+
+    /// <summary>Bytes of a panel's depth slice that the blocked GEMM keeps in L1.</summary>
+    public const int SliceBytes = 32 * 1024;
 
     /// <param name="weightsNK">Row-major N x K (PyTorch's out x in order).</param>
     /// <param name="bias">N values, or empty for zero bias.</param>
-    public PackedGemmWeights(ReadOnlySpan<float> weightsNK, int n, int k, ReadOnlySpan<float> bias, SimdWidth width)
-        : this(n, k, width)
+    /// <param name="sliced">Pack depth slice by depth slice for <see cref="Gemm"/>'s blocked path (1x1 convolutions).</param>
+    public PackedGemmWeights(ReadOnlySpan<float> weightsNK, int n, int k, ReadOnlySpan<float> bias, SimdWidth width, bool sliced = false)
+        : this(n, k, width, sliced)
     {
         if (weightsNK.Length != n * k) throw new ArgumentException("weights must hold n*k values");
         Fill(weightsNK, transposed: false, bias);
     }
 
     /// <summary>Empty panels for an N x K operand packed per call (attention's keys and values).</summary>
-    public PackedGemmWeights(int n, int k, SimdWidth width)
+    public PackedGemmWeights(int n, int k, SimdWidth width, bool sliced = false)
     {
         N = n; K = k; Width = width;
         // Two vectors per panel row: the micro-kernel keeps 2 accumulators per row.
         PanelWidth = width == SimdWidth.Scalar ? 8 : 2 * (int)width / 32;
+        DepthSlice = sliced ? SliceDepth(k, PanelWidth) : k;
         Data = new float[Panels * k * PanelWidth];
         Bias = new float[Panels * PanelWidth];
+    }
+
+    /// <summary>Depth per slice so a panel's slice fits <see cref="SliceBytes"/>, slices of equal size.</summary>
+    public static int SliceDepth(int k, int panelWidth)
+    {
+        int slices = (int)((4L * k * panelWidth + SliceBytes - 1) / SliceBytes);
+        return Math.Max(1, (k + slices - 1) / slices);
+    }
+
+    /// <summary>Panels holding <see cref="PanelWidth"/> real columns; a partial last panel is never sliced.</summary>
+    int WholePanels => N / PanelWidth;
+
+    /// <summary>
+    /// Index in <see cref="Data"/> of panel <paramref name="panel"/>'s row <paramref name="k0"/>, which
+    /// must be a slice start in a sliced whole panel (any row otherwise). Whole panels are sliced; a
+    /// partial last panel follows them unsliced, because the GEMM runs it over its whole depth at once.
+    /// </summary>
+    public long Offset(int panel, int k0)
+    {
+        if (DepthSlice == K) return ((long)panel * K + k0) * PanelWidth;
+        if (panel >= WholePanels) return ((long)WholePanels * K + k0) * PanelWidth;
+        int start = k0 / DepthSlice * DepthSlice, length = Math.Min(DepthSlice, K - start);
+        return ((long)start * WholePanels + (long)panel * length + (k0 - start)) * PanelWidth;
     }
 
     /// <summary>
@@ -44,11 +77,12 @@ internal sealed class PackedGemmWeights
         for (int col = 0; col < N; col++)
         {
             int p = col / PanelWidth, j = col % PanelWidth;
-            int baseIndex = p * K * PanelWidth + j;
-            if (transposed)
-                for (int kk = 0; kk < K; kk++) Data[baseIndex + kk * PanelWidth] = source[kk * N + col];
-            else
-                for (int kk = 0; kk < K; kk++) Data[baseIndex + kk * PanelWidth] = source[col * K + kk];
+            for (int k0 = 0; k0 < K; k0 += DepthSlice)
+            {
+                long baseIndex = Offset(p, k0) + j;
+                for (int kk = k0; kk < Math.Min(K, k0 + DepthSlice); kk++)
+                    Data[baseIndex + (kk - k0) * PanelWidth] = transposed ? source[kk * N + col] : source[col * K + kk];
+            }
             Bias[col] = bias.IsEmpty ? 0f : bias[col];
         }
     }

@@ -71,7 +71,8 @@ internal sealed class Conv2d : ILayer
                 for (int i = 0; i < inG; i++)
                     for (int t = 0; t < taps; t++)
                         reordered[(o * taps + t) * inG + i] = weights[(((g * outG + o) * inG) + i) * taps + t];
-            _gemm[g] = new PackedGemmWeights(reordered, outG, taps * inG, bias.IsEmpty ? default : bias.Slice(g * outG, outG), PanelWidthFor(outG, width));
+            _gemm[g] = new PackedGemmWeights(reordered, outG, taps * inG, bias.IsEmpty ? default : bias.Slice(g * outG, outG), PanelWidthFor(outG, width),
+                sliced: _kind == Kind.Pointwise);
         }
     }
 

@@ -2,7 +2,12 @@ using System.Text.Json;
 
 namespace MobileNets.Tests.Cli;
 
+/// <summary>Runs alone: the allocation count is process-wide, so tests running alongside would add theirs.</summary>
+[CollectionDefinition(nameof(AllocationCountCollection), DisableParallelization = true)]
+public sealed class AllocationCountCollection;
+
 /// <summary>`mobilenets bench`: the JSON contract, zero allocations after warm-up, one-line usage errors.</summary>
+[Collection(nameof(AllocationCountCollection))]
 public class BenchCommandTests
 {
     [Fact]
