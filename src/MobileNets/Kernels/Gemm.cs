@@ -171,10 +171,12 @@ internal static class Gemm
             // The first depth slice starts from the bias, later ones from the partial sums in C.
             float* init = k0 == 0 ? t.Bias + col : cr;
             int initStride = k0 == 0 ? 0 : t.Ldc;
-            if (rows == TileRows)
+            // Two or more rows take the full tile (the missing rows repeat the last one, computed but not
+            // stored): cheaper than a one-row pass each, whose two accumulators wait on the FMA latency.
+            if (rows >= 2)
             {
-                for (int i = 0; i < TileRows; i++) t.Rows[i] = a + (long)i * rowStride;
-                Tile6<TS, TV, TAct>(t.Rows, 1, k1 - k0, kStride, bp, t.Nr, init, initStride, last, cr, t.Ldc, rr, valid, t.Spill, TileRows);
+                for (int i = 0; i < TileRows; i++) t.Rows[i] = a + (long)Math.Min(i, rows - 1) * rowStride;
+                Tile6<TS, TV, TAct>(t.Rows, 1, k1 - k0, kStride, bp, t.Nr, init, initStride, last, cr, t.Ldc, rr, valid, t.Spill, rows);
             }
             else
                 for (int i = 0; i < rows; i++)
@@ -199,12 +201,16 @@ internal static class Gemm
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         int lanes = TS.Lanes;
+        // Rows past storeRows (a short last tile) start from row storeRows - 1: never read past C.
+        int top = storeRows - 1;
+        float* i1 = init + Math.Min(1, top) * initStride, i2 = init + Math.Min(2, top) * initStride, i3 = init + Math.Min(3, top) * initStride;
+        float* i4 = init + Math.Min(4, top) * initStride, i5 = init + Math.Min(5, top) * initStride;
         TV c00 = Load<TS, TV>(init), c01 = Load<TS, TV>(init + lanes);
-        TV c10 = Load<TS, TV>(init + initStride), c11 = Load<TS, TV>(init + initStride + lanes);
-        TV c20 = Load<TS, TV>(init + 2 * initStride), c21 = Load<TS, TV>(init + 2 * initStride + lanes);
-        TV c30 = Load<TS, TV>(init + 3 * initStride), c31 = Load<TS, TV>(init + 3 * initStride + lanes);
-        TV c40 = Load<TS, TV>(init + 4 * initStride), c41 = Load<TS, TV>(init + 4 * initStride + lanes);
-        TV c50 = Load<TS, TV>(init + 5 * initStride), c51 = Load<TS, TV>(init + 5 * initStride + lanes);
+        TV c10 = Load<TS, TV>(i1), c11 = Load<TS, TV>(i1 + lanes);
+        TV c20 = Load<TS, TV>(i2), c21 = Load<TS, TV>(i2 + lanes);
+        TV c30 = Load<TS, TV>(i3), c31 = Load<TS, TV>(i3 + lanes);
+        TV c40 = Load<TS, TV>(i4), c41 = Load<TS, TV>(i4 + lanes);
+        TV c50 = Load<TS, TV>(i5), c51 = Load<TS, TV>(i5 + lanes);
         for (float** end = rows + taps * TileRows; rows < end; rows += TileRows)
         {
             float* a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3], a4 = rows[4], a5 = rows[5];
@@ -223,11 +229,11 @@ internal static class Gemm
         if (!last)
         {
             Store<TS, TV>(c00, c); Store<TS, TV>(c01, c + lanes);
-            Store<TS, TV>(c10, c + ldc); Store<TS, TV>(c11, c + ldc + lanes);
-            Store<TS, TV>(c20, c + 2 * ldc); Store<TS, TV>(c21, c + 2 * ldc + lanes);
-            Store<TS, TV>(c30, c + 3 * ldc); Store<TS, TV>(c31, c + 3 * ldc + lanes);
-            Store<TS, TV>(c40, c + 4 * ldc); Store<TS, TV>(c41, c + 4 * ldc + lanes);
-            Store<TS, TV>(c50, c + 5 * ldc); Store<TS, TV>(c51, c + 5 * ldc + lanes);
+            if (storeRows > 1) { Store<TS, TV>(c10, c + ldc); Store<TS, TV>(c11, c + ldc + lanes); }
+            if (storeRows > 2) { Store<TS, TV>(c20, c + 2 * ldc); Store<TS, TV>(c21, c + 2 * ldc + lanes); }
+            if (storeRows > 3) { Store<TS, TV>(c30, c + 3 * ldc); Store<TS, TV>(c31, c + 3 * ldc + lanes); }
+            if (storeRows > 4) { Store<TS, TV>(c40, c + 4 * ldc); Store<TS, TV>(c41, c + 4 * ldc + lanes); }
+            if (storeRows > 5) { Store<TS, TV>(c50, c + 5 * ldc); Store<TS, TV>(c51, c + 5 * ldc + lanes); }
             return;
         }
         nint rs = r == null ? 0 : ldc;
