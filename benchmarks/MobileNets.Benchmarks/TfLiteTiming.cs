@@ -10,7 +10,9 @@ internal static class TfLiteTiming
     {
         using var model = TfLiteModel.Load(path);
         var input = new byte[model.Inputs[0].ByteLength];
-        for (int i = 0; i < 20; i++) model.Run(input);
+        // Warm up past the JIT's background tier-1 recompilation (the first second or two), as `bench` does.
+        var warmup = Stopwatch.StartNew();
+        for (int i = 0; i < 20 || warmup.Elapsed < TimeSpan.FromSeconds(2); i++) model.Run(input);
         var times = new double[iterations];
         for (int i = 0; i < iterations; i++)
         {
