@@ -176,7 +176,17 @@ internal static class Gemm
             if (rows >= 2)
             {
                 for (int i = 0; i < TileRows; i++) t.Rows[i] = a + (long)Math.Min(i, rows - 1) * rowStride;
-                Tile6<TS, TV, TAct>(t.Rows, 1, k1 - k0, kStride, bp, t.Nr, init, initStride, last, cr, t.Ldc, rr, valid, t.Spill, rows);
+                // With 32 vector registers two panels go together (only when this call covers several
+                // panels, i.e. their weights all sit in L1, and over the whole depth).
+                if (TS.Lanes == 16 && p + 1 < p1 && last && k0 == 0)
+                {
+                    nint panelStride = (nint)(t.Weights.Offset(p + 1, k0) - t.Weights.Offset(p, k0));
+                    Tile<TS, TV, TAct, TwoPanels>(t.Rows, 1, k1 - k0, kStride, bp, panelStride, t.Nr, init, initStride, last, cr, t.Ldc, rr,
+                        valid, Math.Min(t.Nr, t.N - col - t.Nr), t.Spill, rows);
+                    p++;
+                }
+                else
+                    Tile6<TS, TV, TAct>(t.Rows, 1, k1 - k0, kStride, bp, t.Nr, init, initStride, last, cr, t.Ldc, rr, valid, t.Spill, rows);
             }
             else
                 for (int i = 0; i < rows; i++)
@@ -184,7 +194,6 @@ internal static class Gemm
                         cr + (long)i * t.Ldc, rr == null ? null : rr + (long)i * t.Ldc, valid, t.Spill);
         }
     }
-
     /// <summary>
     /// The register tile: 6 rows x 2 vectors of C over <paramref name="taps"/> x <paramref name="depth"/>
     /// values of k. Row i's A values for tap t start at rows[6 t + i], <paramref name="kStride"/> apart;
@@ -198,7 +207,25 @@ internal static class Gemm
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void Tile6<TS, TV, TAct>(float** rows, int taps, int depth, nint kStride, float* bp, nint nr,
         float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, float* spill, int storeRows)
-        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp =>
+        Tile<TS, TV, TAct, OnePanel>(rows, taps, depth, kStride, bp, 0, nr, init, initStride, last, c, ldc, r, valid, 0, spill, storeRows);
+
+    /// <summary>Which panels a tile covers: one, or two side by side (24 accumulators: AVX-512's 32 registers only).</summary>
+    internal interface IPanels { static abstract bool Two { get; } }
+    internal struct OnePanel : IPanels { public static bool Two => false; }
+    internal struct TwoPanels : IPanels { public static bool Two => true; }
+
+    /// <summary>
+    /// <see cref="Tile6{TS, TV, TAct}"/> over one panel or two: with <see cref="TwoPanels"/> the second
+    /// panel's B rows sit <paramref name="panelStride"/> floats after the first's, its C, init and
+    /// residual columns <paramref name="nr"/> after, <paramref name="valid2"/> of them real. Each
+    /// broadcast of A then feeds four multiply-adds, and short-depth GEMMs pay the call and the
+    /// epilogue once per two panels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void Tile<TS, TV, TAct, TP>(float** rows, int taps, int depth, nint kStride, float* bp, nint panelStride, nint nr,
+        float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, int valid2, float* spill, int storeRows)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp where TP : IPanels
     {
         int lanes = TS.Lanes;
         // Rows past storeRows (a short last tile) start from row storeRows - 1: never read past C.
@@ -211,6 +238,17 @@ internal static class Gemm
         TV c30 = Load<TS, TV>(i3), c31 = Load<TS, TV>(i3 + lanes);
         TV c40 = Load<TS, TV>(i4), c41 = Load<TS, TV>(i4 + lanes);
         TV c50 = Load<TS, TV>(i5), c51 = Load<TS, TV>(i5 + lanes);
+        TV c02 = default, c03 = default, c12 = default, c13 = default, c22 = default, c23 = default;
+        TV c32 = default, c33 = default, c42 = default, c43 = default, c52 = default, c53 = default;
+        if (TP.Two)
+        {
+            c02 = Load<TS, TV>(init + nr); c03 = Load<TS, TV>(init + nr + lanes);
+            c12 = Load<TS, TV>(i1 + nr); c13 = Load<TS, TV>(i1 + nr + lanes);
+            c22 = Load<TS, TV>(i2 + nr); c23 = Load<TS, TV>(i2 + nr + lanes);
+            c32 = Load<TS, TV>(i3 + nr); c33 = Load<TS, TV>(i3 + nr + lanes);
+            c42 = Load<TS, TV>(i4 + nr); c43 = Load<TS, TV>(i4 + nr + lanes);
+            c52 = Load<TS, TV>(i5 + nr); c53 = Load<TS, TV>(i5 + nr + lanes);
+        }
         for (float** end = rows + taps * TileRows; rows < end; rows += TileRows)
         {
             float* a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3], a4 = rows[4], a5 = rows[5];
@@ -218,6 +256,23 @@ internal static class Gemm
             for (int kk = depth; kk > 0; kk--, j += kStride, bp += nr)
             {
                 TV b0 = Load<TS, TV>(bp), b1 = Load<TS, TV>(bp + lanes);
+                if (TP.Two)
+                {
+                    TV b2 = Load<TS, TV>(bp + panelStride), b3 = Load<TS, TV>(bp + panelStride + lanes);
+                    TV y = TS.Broadcast(a0[j]);
+                    c00 = TS.MultiplyAdd(y, b0, c00); c01 = TS.MultiplyAdd(y, b1, c01); c02 = TS.MultiplyAdd(y, b2, c02); c03 = TS.MultiplyAdd(y, b3, c03);
+                    y = TS.Broadcast(a1[j]);
+                    c10 = TS.MultiplyAdd(y, b0, c10); c11 = TS.MultiplyAdd(y, b1, c11); c12 = TS.MultiplyAdd(y, b2, c12); c13 = TS.MultiplyAdd(y, b3, c13);
+                    y = TS.Broadcast(a2[j]);
+                    c20 = TS.MultiplyAdd(y, b0, c20); c21 = TS.MultiplyAdd(y, b1, c21); c22 = TS.MultiplyAdd(y, b2, c22); c23 = TS.MultiplyAdd(y, b3, c23);
+                    y = TS.Broadcast(a3[j]);
+                    c30 = TS.MultiplyAdd(y, b0, c30); c31 = TS.MultiplyAdd(y, b1, c31); c32 = TS.MultiplyAdd(y, b2, c32); c33 = TS.MultiplyAdd(y, b3, c33);
+                    y = TS.Broadcast(a4[j]);
+                    c40 = TS.MultiplyAdd(y, b0, c40); c41 = TS.MultiplyAdd(y, b1, c41); c42 = TS.MultiplyAdd(y, b2, c42); c43 = TS.MultiplyAdd(y, b3, c43);
+                    y = TS.Broadcast(a5[j]);
+                    c50 = TS.MultiplyAdd(y, b0, c50); c51 = TS.MultiplyAdd(y, b1, c51); c52 = TS.MultiplyAdd(y, b2, c52); c53 = TS.MultiplyAdd(y, b3, c53);
+                    continue;
+                }
                 TV x = TS.Broadcast(a0[j]); c00 = TS.MultiplyAdd(x, b0, c00); c01 = TS.MultiplyAdd(x, b1, c01);
                 x = TS.Broadcast(a1[j]); c10 = TS.MultiplyAdd(x, b0, c10); c11 = TS.MultiplyAdd(x, b1, c11);
                 x = TS.Broadcast(a2[j]); c20 = TS.MultiplyAdd(x, b0, c20); c21 = TS.MultiplyAdd(x, b1, c21);
@@ -228,6 +283,7 @@ internal static class Gemm
         }
         if (!last)
         {
+            // Raw partial sums (the blocked path, one whole panel at a time).
             Store<TS, TV>(c00, c); Store<TS, TV>(c01, c + lanes);
             if (storeRows > 1) { Store<TS, TV>(c10, c + ldc); Store<TS, TV>(c11, c + ldc + lanes); }
             if (storeRows > 2) { Store<TS, TV>(c20, c + 2 * ldc); Store<TS, TV>(c21, c + 2 * ldc + lanes); }
@@ -237,12 +293,34 @@ internal static class Gemm
             return;
         }
         nint rs = r == null ? 0 : ldc;
+        float* r2 = r == null ? null : r + nr;
         StoreRow<TS, TV, TAct>(c00, c01, c, r, valid, spill);
-        if (storeRows > 1) StoreRow<TS, TV, TAct>(c10, c11, c + ldc, r + rs, valid, spill);
-        if (storeRows > 2) StoreRow<TS, TV, TAct>(c20, c21, c + 2 * ldc, r + 2 * rs, valid, spill);
-        if (storeRows > 3) StoreRow<TS, TV, TAct>(c30, c31, c + 3 * ldc, r + 3 * rs, valid, spill);
-        if (storeRows > 4) StoreRow<TS, TV, TAct>(c40, c41, c + 4 * ldc, r + 4 * rs, valid, spill);
-        if (storeRows > 5) StoreRow<TS, TV, TAct>(c50, c51, c + 5 * ldc, r + 5 * rs, valid, spill);
+        if (TP.Two) StoreRow<TS, TV, TAct>(c02, c03, c + nr, r2, valid2, spill);
+        if (storeRows > 1)
+        {
+            StoreRow<TS, TV, TAct>(c10, c11, c + ldc, r + rs, valid, spill);
+            if (TP.Two) StoreRow<TS, TV, TAct>(c12, c13, c + ldc + nr, r2 + rs, valid2, spill);
+        }
+        if (storeRows > 2)
+        {
+            StoreRow<TS, TV, TAct>(c20, c21, c + 2 * ldc, r + 2 * rs, valid, spill);
+            if (TP.Two) StoreRow<TS, TV, TAct>(c22, c23, c + 2 * ldc + nr, r2 + 2 * rs, valid2, spill);
+        }
+        if (storeRows > 3)
+        {
+            StoreRow<TS, TV, TAct>(c30, c31, c + 3 * ldc, r + 3 * rs, valid, spill);
+            if (TP.Two) StoreRow<TS, TV, TAct>(c32, c33, c + 3 * ldc + nr, r2 + 3 * rs, valid2, spill);
+        }
+        if (storeRows > 4)
+        {
+            StoreRow<TS, TV, TAct>(c40, c41, c + 4 * ldc, r + 4 * rs, valid, spill);
+            if (TP.Two) StoreRow<TS, TV, TAct>(c42, c43, c + 4 * ldc + nr, r2 + 4 * rs, valid2, spill);
+        }
+        if (storeRows > 5)
+        {
+            StoreRow<TS, TV, TAct>(c50, c51, c + 5 * ldc, r + 5 * rs, valid, spill);
+            if (TP.Two) StoreRow<TS, TV, TAct>(c52, c53, c + 5 * ldc + nr, r2 + 5 * rs, valid2, spill);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -92,17 +92,24 @@ internal static class IndirectConv
                         }
                     }
                 }
-                for (int p = 0; p < b.Panels; p++)
+                // With 32 vector registers panels go two at a time (each A value feeds four multiply-adds).
+                int step = TS.Lanes == 16 ? 2 : 1;
+                for (int p = 0; p < b.Panels; p += step)
                 {
                     int col = p * nr, valid = Math.Min(nr, n - col);
+                    bool pair = step == 2 && p + 1 < b.Panels;
                     float* panel = pw + (long)p * b.K * nr;
                     for (int t = 0; t < tiles; t++)
                     {
                         int first = band + t * rows;
                         float* c = a.Y + (long)first * n + col;
                         float* r = a.R == null ? null : a.R + (long)first * n + col;
-                        Gemm.Tile6<TS, TV, TAct>(pointers + t * taps * rows, taps, cin, 1, panel, nr, pbias + col, 0, true,
-                            c, n, r, valid, spill, Math.Min(rows, bandEnd - first));
+                        if (pair)
+                            Gemm.Tile<TS, TV, TAct, Gemm.TwoPanels>(pointers + t * taps * rows, taps, cin, 1, panel, (nint)b.K * nr, nr, pbias + col, 0, true,
+                                c, n, r, valid, Math.Min(nr, n - col - nr), spill, Math.Min(rows, bandEnd - first));
+                        else
+                            Gemm.Tile6<TS, TV, TAct>(pointers + t * taps * rows, taps, cin, 1, panel, nr, pbias + col, 0, true,
+                                c, n, r, valid, spill, Math.Min(rows, bandEnd - first));
                     }
                 }
             }
