@@ -111,9 +111,12 @@ internal static class Gemm
                                 continue;
                             }
                             int k1 = whole ? k0 + depth : k;
+                            // Two whole panels at a time where the tile covers two (their slices share L1).
+                            int pEnd = TS.Lanes == 16 && whole && p + 1 < panelEnd && (p + 2) * nr <= b.N ? p + 2 : p + 1;
                             for (int r0 = row; r0 < rowEnd; r0 += TileRows)
-                                if (pack) RunPanels<TS, TV, TAct>(t, pp + (long)(r0 - row) * depth, 1, Math.Min(TileRows, rowEnd - r0), r0, Math.Min(TileRows, rowEnd - r0), p, p + 1, k0, k1);
-                                else RunPanels<TS, TV, TAct>(t, pa + (long)r0 * lda + k0, lda, 1, r0, Math.Min(TileRows, rowEnd - r0), p, p + 1, k0, k1);
+                                if (pack) RunPanels<TS, TV, TAct>(t, pp + (long)(r0 - row) * depth, 1, Math.Min(TileRows, rowEnd - r0), r0, Math.Min(TileRows, rowEnd - r0), p, pEnd, k0, k1);
+                                else RunPanels<TS, TV, TAct>(t, pa + (long)r0 * lda + k0, lda, 1, r0, Math.Min(TileRows, rowEnd - r0), p, pEnd, k0, k1);
+                            p = pEnd - 1;
                         }
                     }
                 }
@@ -176,9 +179,9 @@ internal static class Gemm
             if (rows >= 2)
             {
                 for (int i = 0; i < TileRows; i++) t.Rows[i] = a + (long)Math.Min(i, rows - 1) * rowStride;
-                // With 32 vector registers two panels go together (only when this call covers several
-                // panels, i.e. their weights all sit in L1, and over the whole depth).
-                if (TS.Lanes == 16 && p + 1 < p1 && last && k0 == 0)
+                // With 32 vector registers two panels go together when this call covers several (their
+                // weights, or depth slices, all sit in L1).
+                if (TS.Lanes == 16 && p + 1 < p1)
                 {
                     nint panelStride = (nint)(t.Weights.Offset(p + 1, k0) - t.Weights.Offset(p, k0));
                     Tile<TS, TV, TAct, TwoPanels>(t.Rows, 1, k1 - k0, kStride, bp, panelStride, t.Nr, init, initStride, last, cr, t.Ldc, rr,
@@ -283,13 +286,23 @@ internal static class Gemm
         }
         if (!last)
         {
-            // Raw partial sums (the blocked path, one whole panel at a time).
+            // Raw partial sums between depth slices (the blocked path: whole panels only).
             Store<TS, TV>(c00, c); Store<TS, TV>(c01, c + lanes);
             if (storeRows > 1) { Store<TS, TV>(c10, c + ldc); Store<TS, TV>(c11, c + ldc + lanes); }
             if (storeRows > 2) { Store<TS, TV>(c20, c + 2 * ldc); Store<TS, TV>(c21, c + 2 * ldc + lanes); }
             if (storeRows > 3) { Store<TS, TV>(c30, c + 3 * ldc); Store<TS, TV>(c31, c + 3 * ldc + lanes); }
             if (storeRows > 4) { Store<TS, TV>(c40, c + 4 * ldc); Store<TS, TV>(c41, c + 4 * ldc + lanes); }
             if (storeRows > 5) { Store<TS, TV>(c50, c + 5 * ldc); Store<TS, TV>(c51, c + 5 * ldc + lanes); }
+            if (TP.Two)
+            {
+                float* d = c + nr;
+                Store<TS, TV>(c02, d); Store<TS, TV>(c03, d + lanes);
+                if (storeRows > 1) { Store<TS, TV>(c12, d + ldc); Store<TS, TV>(c13, d + ldc + lanes); }
+                if (storeRows > 2) { Store<TS, TV>(c22, d + 2 * ldc); Store<TS, TV>(c23, d + 2 * ldc + lanes); }
+                if (storeRows > 3) { Store<TS, TV>(c32, d + 3 * ldc); Store<TS, TV>(c33, d + 3 * ldc + lanes); }
+                if (storeRows > 4) { Store<TS, TV>(c42, d + 4 * ldc); Store<TS, TV>(c43, d + 4 * ldc + lanes); }
+                if (storeRows > 5) { Store<TS, TV>(c52, d + 5 * ldc); Store<TS, TV>(c53, d + 5 * ldc + lanes); }
+            }
             return;
         }
         nint rs = r == null ? 0 : ldc;

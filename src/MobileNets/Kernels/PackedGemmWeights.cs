@@ -20,8 +20,8 @@ internal sealed class PackedGemmWeights
     /// <summary>Rows of K per depth slice: <see cref="K"/> unless packed sliced.</summary>
     public int DepthSlice { get; }
 
-    /// <summary>Bytes of a panel's depth slice that the blocked GEMM keeps in L1.</summary>
-    public const int SliceBytes = 32 * 1024;
+    /// <summary>Bytes of a panel's depth slice: the blocked GEMM keeps two side by side in L1 (48 KiB here).</summary>
+    public const int SliceBytes = 16 * 1024;
 
     /// <param name="weightsNK">Row-major N x K (PyTorch's out x in order).</param>
     /// <param name="bias">N values, or empty for zero bias.</param>
