@@ -71,26 +71,43 @@ internal static class IndirectConv
         int tilesPerBand = Math.Max(1, BandPointers / (taps * rows));
         float** pointers = stackalloc float*[tilesPerBand * taps * rows];
         float* spill = stackalloc float[2 * 16];
+        // Input offsets of the taps from a pixel's top-left tap: interior pixels need only these.
+        int span = (k - 1) * g.Dilation;
+        nint* tapOffsets = stackalloc nint[taps];
+        for (int ky = 0, t = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++, t++) tapOffsets[t] = ((nint)ky * g.Dilation * s.Width + kx * g.Dilation) * cin;
         fixed (float* pw = b.Data, pbias = b.Bias)
             for (int band = a.PixelStart; band < a.PixelEnd; band += tilesPerBand * rows)
             {
                 int bandEnd = Math.Min(a.PixelEnd, band + tilesPerBand * rows), tiles = (bandEnd - band + rows - 1) / rows;
+                int oy = band / g.OutWidth, ox = band - oy * g.OutWidth;
                 for (int i = 0; i < tiles * rows; i++)
                 {
-                    // Rows past the band's end repeat its last pixel: computed, never stored.
-                    int pixel = Math.Min(band + i, bandEnd - 1);
-                    int oy = pixel / g.OutWidth, ox = pixel - oy * g.OutWidth;
-                    int iy0 = oy * g.Stride - g.PadTop, ix0 = ox * g.Stride - g.PadLeft;
                     float** slot = pointers + (i / rows) * taps * rows + i % rows;
-                    for (int ky = 0; ky < k; ky++)
+                    if (band + i >= bandEnd)
                     {
-                        int iy = iy0 + ky * g.Dilation;
-                        for (int kx = 0; kx < k; kx++, slot += rows)
-                        {
-                            int ix = ix0 + kx * g.Dilation;
-                            *slot = (uint)iy < (uint)s.Height && (uint)ix < (uint)s.Width ? a.X + ((long)iy * s.Width + ix) * cin : a.Zeros;
-                        }
+                        // Rows past the band's end repeat its last pixel: computed, never stored.
+                        float** previous = slot - 1;
+                        for (int t = 0; t < taps; t++) slot[t * rows] = previous[t * rows];
+                        continue;
                     }
+                    int iy0 = oy * g.Stride - g.PadTop, ix0 = ox * g.Stride - g.PadLeft;
+                    if (iy0 >= 0 && iy0 + span < s.Height && ix0 >= 0 && ix0 + span < s.Width)
+                    {
+                        float* origin = a.X + ((nint)iy0 * s.Width + ix0) * cin;
+                        for (int t = 0; t < taps; t++) slot[t * rows] = origin + tapOffsets[t];
+                    }
+                    else
+                        for (int ky = 0; ky < k; ky++)
+                        {
+                            int iy = iy0 + ky * g.Dilation;
+                            for (int kx = 0; kx < k; kx++, slot += rows)
+                            {
+                                int ix = ix0 + kx * g.Dilation;
+                                *slot = (uint)iy < (uint)s.Height && (uint)ix < (uint)s.Width ? a.X + ((long)iy * s.Width + ix) * cin : a.Zeros;
+                            }
+                        }
+                    if (++ox == g.OutWidth) { ox = 0; oy++; }
                 }
                 // With 32 vector registers panels go two at a time (each A value feeds four multiply-adds).
                 int step = TS.Lanes == 16 ? 2 : 1;
