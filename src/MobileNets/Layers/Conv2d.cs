@@ -218,7 +218,10 @@ internal sealed class Conv2d : ILayer
             case Kind.Pointwise:
             {
                 var gemm = _gemm![0];
-                if (pixels >= 6 * job.Tasks * 4 || gemm.Panels < job.Tasks)
+                // Few rows (7x7 maps) split unevenly in tiles of 6 and each thread would read all the
+                // weights: split the panels instead, in pairs (the AVX-512 tile covers two).
+                int panelGrain = gemm.Width == SimdWidth.V512 ? 2 : 1;
+                if (pixels >= 6 * job.Tasks * 8 || gemm.Panels < job.Tasks * panelGrain)
                 {
                     var (p0, p1) = Threading.WorkSplit.Range(pixels, job.Tasks, task, 6);
                     if (p1 <= p0) return;
@@ -227,7 +230,7 @@ internal sealed class Conv2d : ILayer
                 }
                 else
                 {
-                    var (c0, c1) = Threading.WorkSplit.Range(gemm.Panels, job.Tasks, task, 1);
+                    var (c0, c1) = Threading.WorkSplit.Range(gemm.Panels, job.Tasks, task, panelGrain);
                     Gemm.Run(gemm, new ReadOnlySpan<float>(job.X, s.Size), pixels, _in, y, _out, job.Act, residual, c0, c1);
                 }
                 break;
