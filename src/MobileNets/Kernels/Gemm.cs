@@ -90,7 +90,7 @@ internal static class Gemm
             int mc = ((m + blocks - 1) / blocks + TileRows - 1) / TileRows * TileRows;
             // Rows 4 KiB apart alias in L1 (same set, and false store-forwarding hazards): a row block
             // whose stride is a multiple of 4 KiB is copied tile by tile into one k-major stream.
-            bool pack = true;
+            bool pack = (lda & 1023) == 0;
             float[] packed = pack ? PackBuffer(mc * kc) : [];
             fixed (float* pp = packed)
                 for (int row = 0; row < m; row += mc)
