@@ -4,7 +4,7 @@ using MobileNets.Imaging;
 
 namespace MobileNets.Cli.Commands;
 
-/// <summary><c>classify IMAGE... [--model W] [--arch A] [--width X] [--top K] [--json]</c>: top-K classes per image.</summary>
+/// <summary><c>classify IMAGE... [--model W] [--arch A] [--width X] [--top K] [--threads T] [--json]</c>: top-K classes per image.</summary>
 internal static class ClassifyCommand
 {
     public static int Run(string[] args, TextWriter stdout)

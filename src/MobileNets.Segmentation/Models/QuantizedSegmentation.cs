@@ -35,7 +35,10 @@ internal sealed class QuantizedSegmentation : IDisposable
     public static QuantizedSegmentation Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
-        return new QuantizedSegmentation(TfLiteModel.Load(path), Path.GetFileNameWithoutExtension(path));
+        // One thread, as the float segmentation models run: SemanticSegmenter has no thread option to honour.
+        var model = TfLiteModel.Load(path, threads: 1);
+        try { return new QuantizedSegmentation(model, Path.GetFileNameWithoutExtension(path)); }
+        catch { model.Dispose(); throw; }
     }
 
     public int[] ClassMap(RgbImage image)

@@ -73,12 +73,19 @@ public sealed class ImageClassifier : IDisposable
         if (path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
-            return new ImageClassifier(new TfLiteClassifierBackend(Quantized.TfLiteModel.Load(path), Path.GetFileName(path)), options, published);
+            var tflite = Quantized.TfLiteModel.Load(path, options.Threads);
+            try { return Create(new TfLiteClassifierBackend(tflite, Path.GetFileName(path)), options, published); }
+            catch { tflite.Dispose(); throw; }   // a model refused as a classifier must not leave its worker threads running
         }
         var model = ClassifierModel.Load(path, architecture, options.Width, options.Threads);
-        var backend = new FloatClassifierBackend(model);
+        return Create(new FloatClassifierBackend(model), options, published);
+    }
+
+    /// <summary>The classifier over a loaded backend, which is disposed if an option is refused (its worker threads must not keep running).</summary>
+    static ImageClassifier Create(IClassifierBackend backend, ClassifierOptions options, Hub.ModelHubEntry? published)
+    {
         try { return new ImageClassifier(backend, options, published); }
-        catch { backend.Dispose(); throw; }   // a refused option must not leave the worker threads running
+        catch { backend.Dispose(); throw; }
     }
 
     /// <summary>Top <paramref name="top"/> classes of an image file (JPEG, PNG, BMP, PNM).</summary>

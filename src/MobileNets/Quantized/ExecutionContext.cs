@@ -2,8 +2,8 @@ namespace MobileNets.Quantized;
 
 /// <summary>
 /// The mutable state of one inference: a buffer per activation tensor (constants are shared,
-/// read-only) and per-operator scratch. Contexts are pooled by <see cref="TfLiteModel"/> so
-/// concurrent runs never share one.
+/// read-only), per-operator scratch and the job object that hands an operator's parts to the
+/// model's threads. Contexts are pooled by <see cref="TfLiteModel"/> so concurrent runs never share one.
 /// </summary>
 internal sealed class ExecutionContext
 {
@@ -13,10 +13,13 @@ internal sealed class ExecutionContext
     readonly byte[]?[] _buffers;
     readonly GraphTensor[] _tensors;
     readonly byte[]?[] _scratch;
+    readonly OperatorParallelism _parallelism;
+    readonly PartJob _job = new();
 
-    public ExecutionContext(GraphTensor[] tensors, int operatorCount)
+    public ExecutionContext(GraphTensor[] tensors, int operatorCount, OperatorParallelism parallelism)
     {
         _tensors = tensors;
+        _parallelism = parallelism;
         _buffers = new byte[tensors.Length][];
         _scratch = new byte[operatorCount][];
     }
@@ -36,5 +39,17 @@ internal sealed class ExecutionContext
         var s = _scratch[operatorIndex];
         if (s == null || s.Length < bytes + Slack) _scratch[operatorIndex] = s = new byte[bytes + Slack];
         return s;
+    }
+
+    /// <inheritdoc cref="OperatorParallelism.Parts"/>
+    public int Parts(long multiplyAccumulates, long minimum, int units) => _parallelism.Parts(multiplyAccumulates, minimum, units);
+
+    /// <summary>Runs parts 0..parts-1 of <paramref name="op"/> on batch item <paramref name="batch"/>, across the model's threads when parts > 1.</summary>
+    public void RunParts(IPartitionedOperator op, int batch, int parts)
+    {
+        if (parts <= 1) { op.RunPart(this, batch, 0, 1); return; }
+        _job.Operator = op; _job.Context = this; _job.Batch = batch; _job.Parts = parts;
+        try { _parallelism.Run(_job, parts); }
+        finally { _job.Operator = null; _job.Context = null; }
     }
 }

@@ -8,7 +8,9 @@ namespace MobileNets.Quantized;
 /// TFLite computes it through XNNPACK (and its own kernels for the operators XNNPACK does not
 /// take). Subgraph 0 is executed. Loading validates the file and every operator; unsupported
 /// operators or types fail at load with <see cref="ModelFormatException"/>. <see cref="Run(ReadOnlySpan{byte})"/>
-/// is thread-safe: each call uses its own pooled buffers.
+/// is thread-safe: each call uses its own pooled buffers. Loaded for several threads, one inference
+/// splits its large convolutions among them (results are the same bytes at any thread count);
+/// <see cref="Dispose"/> stops those threads.
 /// </summary>
 internal sealed class TfLiteModel : IDisposable
 {
@@ -16,6 +18,7 @@ internal sealed class TfLiteModel : IDisposable
     readonly GraphOperator[] _operators;
     readonly GraphTensor[] _inputs, _outputs;
     readonly ConcurrentBag<ExecutionContext> _contexts = new();
+    readonly OperatorParallelism _parallelism;
 
     /// <summary>Most memory one inference may need for activation tensors.</summary>
     public const long MaxActivationBytes = 1L << 30;
@@ -30,15 +33,29 @@ internal sealed class TfLiteModel : IDisposable
     public IReadOnlyList<TfLiteTensorInfo> Inputs { get; }
     public IReadOnlyList<TfLiteTensorInfo> Outputs { get; }
 
-    TfLiteModel(string source, bool tfliteKernels, GraphTensor[] tensors, GraphOperator[] operators, GraphTensor[] inputs, GraphTensor[] outputs)
+    /// <summary>The most threads one inference may use (1: only the caller's).</summary>
+    public int Threads => _parallelism.Threads;
+
+    /// <summary>How operators are split among the threads (tests force splits of small models through it).</summary>
+    internal OperatorParallelism Parallelism => _parallelism;
+
+    TfLiteModel(string source, bool tfliteKernels, GraphTensor[] tensors, GraphOperator[] operators, GraphTensor[] inputs, GraphTensor[] outputs, int threads)
     {
+        _parallelism = new OperatorParallelism(threads);
         Source = source; UsesTfLiteKernels = tfliteKernels; _tensors = tensors; _operators = operators; _inputs = inputs; _outputs = outputs;
         Inputs = inputs.Select(Info).ToArray();
         Outputs = outputs.Select(Info).ToArray();
     }
 
-    public static TfLiteModel Load(string path)
+    /// <summary>Loads a model file for one thread.</summary>
+    public static TfLiteModel Load(string path) => Load(path, threads: 1);
+
+    /// <summary>Loads a model file whose inferences may use up to <paramref name="threads"/> threads (the caller's included).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
+    /// <exception cref="ModelFormatException">The file cannot be read, is malformed or uses unsupported operators.</exception>
+    public static TfLiteModel Load(string path, int threads)
     {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1");
         byte[] data;
         try
         {
@@ -50,11 +67,18 @@ internal sealed class TfLiteModel : IDisposable
         {
             throw new ModelFormatException($"cannot open '{path}': {e.Message}", e);
         }
-        return Load(data, Path.GetFileName(path));
+        return Load(data, Path.GetFileName(path), threads);
     }
 
-    public static TfLiteModel Load(byte[] data, string source)
+    /// <summary>Loads a model held in memory for one thread; <paramref name="source"/> names it in errors.</summary>
+    public static TfLiteModel Load(byte[] data, string source) => Load(data, source, threads: 1);
+
+    /// <summary>Loads a model held in memory whose inferences may use up to <paramref name="threads"/> threads.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
+    /// <exception cref="ModelFormatException">The data is malformed or uses unsupported operators.</exception>
+    public static TfLiteModel Load(byte[] data, string source, int threads)
     {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1");
         var model = TfLiteModelDefinition.Parse(data, source);
         var graph = model.Subgraphs[0];
         var tensors = graph.Tensors.Select(t => new GraphTensor(t, source)).ToArray();
@@ -93,7 +117,7 @@ internal sealed class TfLiteModel : IDisposable
             if (!produced[o]) throw new ModelFormatException($"{source}: output {tensors[o].Describe} is never written");
         foreach (int i in graph.Inputs)
             if (tensors[i].IsConstant) throw new ModelFormatException($"{source}: input {tensors[i].Describe} is a constant");
-        return new TfLiteModel(source, tfliteKernels, tensors, operators, graph.Inputs.Select(i => tensors[i]).ToArray(), graph.Outputs.Select(i => tensors[i]).ToArray());
+        return new TfLiteModel(source, tfliteKernels, tensors, operators, graph.Inputs.Select(i => tensors[i]).ToArray(), graph.Outputs.Select(i => tensors[i]).ToArray(), threads);
     }
 
     static TfLiteTensorInfo Info(GraphTensor t)
@@ -127,7 +151,7 @@ internal sealed class TfLiteModel : IDisposable
     byte[][] Execute(IReadOnlyList<byte[]> inputs, bool firstOnly, GraphTensor[]? captured = null)
     {
         if (inputs.Count != _inputs.Length) throw new ArgumentException($"{Source} needs {_inputs.Length} inputs, got {inputs.Count}");
-        if (!_contexts.TryTake(out var context)) context = new ExecutionContext(_tensors, _operators.Length);
+        if (!_contexts.TryTake(out var context)) context = new ExecutionContext(_tensors, _operators.Length, _parallelism);
         try
         {
             for (int i = 0; i < inputs.Count; i++)
@@ -153,11 +177,13 @@ internal sealed class TfLiteModel : IDisposable
         finally { _contexts.Add(context); }
     }
 
-    /// <summary>Benchmark support: the summed time of each operator over <paramref name="iterations"/> runs (single input).</summary>
-    /// <summary>Per operator: mean and minimum milliseconds over the runs (the minimum resists a noisy machine).</summary>
+    /// <summary>
+    /// Benchmark support, single input: per operator, mean and minimum milliseconds over
+    /// <paramref name="iterations"/> runs (the minimum resists a noisy machine), at the model's thread count.
+    /// </summary>
     internal (string Operator, double Milliseconds, double MinMilliseconds)[] ProfileOperators(byte[] input, int iterations)
     {
-        var context = new ExecutionContext(_tensors, _operators.Length);
+        var context = new ExecutionContext(_tensors, _operators.Length, _parallelism);
         input.CopyTo(context.Data(_inputs[0]));
         var ticks = new long[_operators.Length];
         var least = Enumerable.Repeat(long.MaxValue, _operators.Length).ToArray();
@@ -179,5 +205,10 @@ internal sealed class TfLiteModel : IDisposable
         for (int i = 0; i < data.Length; i++) data[i] ^= 0x80;
     }
 
-    public void Dispose() => _contexts.Clear();
+    /// <summary>Stops the worker threads and drops the pooled buffers; a later run works on the caller's thread alone.</summary>
+    public void Dispose()
+    {
+        _parallelism.Dispose();
+        _contexts.Clear();
+    }
 }

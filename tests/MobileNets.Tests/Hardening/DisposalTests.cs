@@ -79,4 +79,29 @@ public class DisposalTests
             Assert.All(workers, t => Assert.False(t.IsAlive));
         }
     }
+
+    static Thread[] TfLiteWorkers(ImageClassifier classifier)
+    {
+        const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
+        var backend = (TfLiteClassifierBackend)typeof(ImageClassifier).GetField("_backend", Private)!.GetValue(classifier)!;
+        var model = (MobileNets.Quantized.TfLiteModel)typeof(TfLiteClassifierBackend).GetField("_model", Private)!.GetValue(backend)!;
+        var pool = (WorkerPool)typeof(MobileNets.Quantized.OperatorParallelism).GetField("_pool", Private)!.GetValue(model.Parallelism)!;
+        return (Thread[])typeof(WorkerPool).GetField("_workers", Private)!.GetValue(pool)!;
+    }
+
+    [Fact]
+    public async Task DisposeStopsTheTfLiteClassifiersWorkerThreads()
+    {
+        var path = TfLite.TfLiteTestData.Shared("tflite/mobilenet_v1_0.25_128_quant.tflite");
+        for (int round = 0; round < 5; round++)
+        {
+            var classifier = ImageClassifier.Load(path, options: new ClassifierOptions { Threads = 2 });
+            var workers = TfLiteWorkers(classifier);
+            Assert.Single(workers);   // the caller is the second thread
+            classifier.Classify(HardeningFixtures.Synthetic(40, 40, round));
+            Assert.All(workers, t => Assert.True(t.IsAlive));
+            await Task.Run(classifier.Dispose, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            Assert.All(workers, t => Assert.False(t.IsAlive));
+        }
+    }
 }

@@ -31,9 +31,19 @@ internal static unsafe class QuantizedDepthwise
     }
 
     public static void Run(DepthwiseWeights w, QuantizedOutputStage stage, ConvolutionGeometry geo,
-        ReadOnlySpan<byte> input, Span<byte> output, QuantizedGemm.Path path = QuantizedGemm.Path.Auto)
+        ReadOnlySpan<byte> input, Span<byte> output, QuantizedGemm.Path path = QuantizedGemm.Path.Auto) =>
+        Run(w, stage, geo, input, output, 0, geo.OutputHeight, path);
+
+    /// <summary>
+    /// Output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) only (<paramref name="output"/>
+    /// is still the whole map): each pixel is computed alone, so bands give the same bytes as one pass.
+    /// </summary>
+    public static void Run(DepthwiseWeights w, QuantizedOutputStage stage, ConvolutionGeometry geo,
+        ReadOnlySpan<byte> input, Span<byte> output, int firstRow, int endRow, QuantizedGemm.Path path = QuantizedGemm.Path.Auto)
     {
         int c = w.Channels;
+        if (firstRow < 0 || endRow > geo.OutputHeight || firstRow > endRow)
+            throw new ArgumentOutOfRangeException(nameof(firstRow), $"rows [{firstRow}, {endRow}) are not within the {geo.OutputHeight} output rows");
         if ((long)geo.InputHeight * geo.InputWidth * c > input.Length || (long)geo.OutputHeight * geo.OutputWidth * c > output.Length)
             throw new ArgumentException("depthwise buffers are smaller than the geometry");
         if (path == QuantizedGemm.Path.Auto) path = QuantizedGemm.Best;
@@ -45,7 +55,7 @@ internal static unsafe class QuantizedDepthwise
         fixed (float* pscale = stage.Scale)
         fixed (int* pbias = w.Bias, pfolded = w.FoldedBias, pfw = w.WideWeights)
         {
-            var walk = new RowWalk(geo, c, pin, pout, pzero, rows, w.Pairs * 2);
+            var walk = new RowWalk(geo, c, pin, pout, pzero, rows, w.Pairs * 2, firstRow, endRow);
             switch (path)
             {
                 case QuantizedGemm.Path.Avx512 when DepthwisePixelAvx512.IsSupported:
@@ -62,8 +72,8 @@ internal static unsafe class QuantizedDepthwise
         }
     }
 
-    /// <summary>Visits every output pixel with its tap pointers set, in row-major order.</summary>
-    readonly struct RowWalk(ConvolutionGeometry geo, int channels, byte* input, byte* output, byte* zeroRow, byte** rows, int slots)
+    /// <summary>Visits every output pixel of rows [firstRow, endRow) with its tap pointers set, in row-major order.</summary>
+    readonly struct RowWalk(ConvolutionGeometry geo, int channels, byte* input, byte* output, byte* zeroRow, byte** rows, int slots, int firstRow, int endRow)
     {
         public void Run<TPixel>(TPixel kernel) where TPixel : struct, IDepthwisePixel
         {
@@ -75,7 +85,7 @@ internal static unsafe class QuantizedDepthwise
             int end = last < 0 ? 0 : Math.Min(geo.OutputWidth, last / geo.StrideWidth + 1);
             if (end < first) end = first;
             long step = (long)geo.StrideWidth * channels;
-            for (int oy = 0; oy < geo.OutputHeight; oy++)
+            for (int oy = firstRow; oy < endRow; oy++)
             {
                 byte* dst = output + (long)oy * geo.OutputWidth * channels;
                 int iy0 = oy * geo.StrideHeight - geo.PadTop;

@@ -23,16 +23,28 @@ internal static unsafe class QuantizedGemm
     public static Path Best => DepthwisePixelAvx512.IsSupported ? Path.Avx512 : AvxVnni.IsSupported ? Path.Vnni : Avx2.IsSupported ? Path.Avx2
         : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? Path.Vector128 : Path.Scalar;
 
+    /// <summary>
+    /// Rows per pass: their sums live on the stack (no allocation per run), and the count is a
+    /// multiple of the 6-row tile so longer runs tile exactly as one pass would.
+    /// </summary>
+    const int MaxRowsPerPass = 1020;
+
     public static void Run(QuantizedGemmWeights w, QuantizedOutputStage stage, ReadOnlySpan<byte> a, int aStride, int rows,
         Span<byte> output, int outputStride, Path path = Path.Auto)
     {
         if (rows == 0) return;
-        if (path == Path.Auto) path = Best;
-        if (stage.FixedPoint != null) path = Path.Scalar;
         if ((long)(rows - 1) * aStride + Math.Max(w.PaddedDepth, w.Depth + 31) > a.Length)
             throw new ArgumentException("activation rows (with their trailing slack) are shorter than the kernels read");
         if ((long)(rows - 1) * outputStride + w.Channels > output.Length) throw new ArgumentException("output is too small");
-        Span<int> rowSums = rows <= 1024 ? stackalloc int[rows] : new int[rows];
+        if (rows > MaxRowsPerPass)
+        {
+            for (int m = 0; m < rows; m += MaxRowsPerPass)
+                Run(w, stage, a.Slice(m * aStride), aStride, Math.Min(MaxRowsPerPass, rows - m), output.Slice(m * outputStride), outputStride, path);
+            return;
+        }
+        if (path == Path.Auto) path = Best;
+        if (stage.FixedPoint != null) path = Path.Scalar;
+        Span<int> rowSums = stackalloc int[rows];
         fixed (byte* pa = a)
         {
             if (w.WeightZeroPoint != 0)

@@ -6,9 +6,10 @@ namespace MobileNets.Quantized.Operators;
 /// <summary>
 /// Quantized CONV_2D as XNNPACK runs it: 1x1 stride-1 convolutions multiply the input rows
 /// directly; others gather patches (im2col, padding filled with the input zero point like
-/// XNNPACK's zero buffer) in chunks and run the same GEMM.
+/// XNNPACK's zero buffer) in chunks and run the same GEMM. Large layers split their output pixels
+/// among the model's threads.
 /// </summary>
-internal sealed class Conv2DOperator : GraphOperator
+internal sealed class Conv2DOperator : GraphOperator, IPartitionedOperator
 {
     const int ChunkBytes = 1 << 18;
 
@@ -54,29 +55,51 @@ internal sealed class Conv2DOperator : GraphOperator
         return new Conv2DOperator(site.Index, input, output, weights, stage, geo, input.Shape[0], inC, outC);
     }
 
+    /// <summary>
+    /// Below this many multiply-adds the layer runs on one thread: the VNNI GEMM does ~150 per
+    /// nanosecond per core, so this is ~2 µs of work, about what handing parts to a worker costs.
+    /// </summary>
+    const long MinParallelMacs = 300_000;
+
+    int OutPixels => _geo.OutputHeight * _geo.OutputWidth;
+
+    /// <summary>Patch rows one part gathers at a time: bounded scratch, still in cache for the GEMM.</summary>
+    int ChunkRows(int parts) => Math.Max(1, Math.Min((OutPixels + parts - 1) / parts, ChunkBytes / _weights.PaddedDepth));
+
+    /// <summary>One part's patch buffer, with slack after its last row for the GEMM's over-reads.</summary>
+    int PartBytes(int parts) => ChunkRows(parts) * _weights.PaddedDepth + ExecutionContext.Slack;
+
     public override void Execute(ExecutionContext context)
     {
-        var input = context.Array(_input);
-        var output = context.Data(_output);
-        int inPixels = _geo.InputHeight * _geo.InputWidth, outPixels = _geo.OutputHeight * _geo.OutputWidth;
-        for (int n = 0; n < _batch; n++)
+        long macs = (long)OutPixels * _outChannels * _weights.Depth;
+        // Parts cover whole 6-row GEMM tiles, so a split adds no short tiles.
+        int parts = context.Parts(macs, MinParallelMacs, (OutPixels + 5) / 6);
+        context.Array(_input);
+        context.Array(_output);
+        if (!_direct) context.Scratch(Index, parts * PartBytes(parts));
+        for (int n = 0; n < _batch; n++) context.RunParts(this, n, parts);
+    }
+
+    /// <summary>Output pixels of one part: one GEMM over their input rows, or im2col chunks into the part's own patch buffer.</summary>
+    public void RunPart(ExecutionContext context, int n, int part, int parts)
+    {
+        var (p0, p1) = Threading.WorkSplit.Range(OutPixels, parts, part, 6);
+        if (p1 <= p0) return;
+        int inPixels = _geo.InputHeight * _geo.InputWidth;
+        var x = context.Array(_input).AsSpan(n * inPixels * _inChannels);
+        var y = context.Data(_output).Slice(n * OutPixels * _outChannels);
+        if (_direct)
         {
-            var x = input.AsSpan(n * inPixels * _inChannels);
-            var y = output.Slice(n * outPixels * _outChannels);
-            if (_direct)
-            {
-                QuantizedGemm.Run(_weights, _stage, x, _inChannels, outPixels, y, _outChannels);
-                continue;
-            }
-            int rowBytes = _weights.PaddedDepth;
-            int chunkRows = Math.Max(1, Math.Min(outPixels, ChunkBytes / rowBytes));
-            var patches = context.Scratch(Index, chunkRows * rowBytes);
-            for (int p0 = 0; p0 < outPixels; p0 += chunkRows)
-            {
-                int rows = Math.Min(chunkRows, outPixels - p0);
-                Im2Col.Gather(x, _geo, _inChannels, (byte)_input.ZeroPoint, p0, rows, patches, rowBytes);
-                QuantizedGemm.Run(_weights, _stage, patches, rowBytes, rows, y.Slice(p0 * _outChannels), _outChannels);
-            }
+            QuantizedGemm.Run(_weights, _stage, x.Slice(p0 * _inChannels), _inChannels, p1 - p0, y.Slice(p0 * _outChannels), _outChannels);
+            return;
+        }
+        int rowBytes = _weights.PaddedDepth, chunkRows = ChunkRows(parts), partBytes = PartBytes(parts);
+        var patches = context.Scratch(Index, parts * partBytes).AsSpan(part * partBytes, partBytes);
+        for (int c0 = p0; c0 < p1; c0 += chunkRows)
+        {
+            int rows = Math.Min(chunkRows, p1 - c0);
+            Im2Col.Gather(x, _geo, _inChannels, (byte)_input.ZeroPoint, c0, rows, patches, rowBytes);
+            QuantizedGemm.Run(_weights, _stage, patches, rowBytes, rows, y.Slice(c0 * _outChannels), _outChannels);
         }
     }
 }

@@ -7,9 +7,10 @@ namespace MobileNets.Quantized.Operators;
 /// Quantized DEPTHWISE_CONV_2D as XNNPACK runs it (a grouped convolution, one group per input
 /// channel). The depth multiplier M comes from the shapes (output channels / input channels), as
 /// TFLite does since the option became redundant; with M > 1 each input channel is first repeated
-/// M times so output channel o reads input channel o / M.
+/// M times so output channel o reads input channel o / M. Large layers split their output rows
+/// among the model's threads.
 /// </summary>
-internal sealed class DepthwiseConv2DOperator : GraphOperator
+internal sealed class DepthwiseConv2DOperator : GraphOperator, IPartitionedOperator
 {
     readonly GraphTensor _input, _output;
     readonly DepthwiseWeights _weights;
@@ -54,22 +55,37 @@ internal sealed class DepthwiseConv2DOperator : GraphOperator
         return new DepthwiseConv2DOperator(site.Index, input, output, weights, stage, geo, input.Shape[0], inC, multiplier);
     }
 
+    /// <summary>
+    /// Below this many multiply-adds the layer runs on one thread: the depthwise kernels do ~15 per
+    /// nanosecond per core, so this is ~3 µs of work, about what handing parts to a worker costs.
+    /// </summary>
+    const long MinParallelMacs = 50_000;
+
+    int InPixels => _geo.InputHeight * _geo.InputWidth;
+    int OutChannels => _inChannels * _multiplier;
+
     public override void Execute(ExecutionContext context)
     {
+        long macs = (long)_geo.OutputHeight * _geo.OutputWidth * OutChannels * _geo.KernelHeight * _geo.KernelWidth;
+        int parts = context.Parts(macs, MinParallelMacs, _geo.OutputHeight);
         var input = context.Array(_input);
-        var output = context.Data(_output);
-        int inPixels = _geo.InputHeight * _geo.InputWidth, outPixels = _geo.OutputHeight * _geo.OutputWidth;
-        int outC = _inChannels * _multiplier;
+        context.Array(_output);
         for (int n = 0; n < _batch; n++)
         {
-            ReadOnlySpan<byte> x = input.AsSpan(n * inPixels * _inChannels);
             if (_multiplier > 1)
-            {
-                var expanded = context.Scratch(Index, inPixels * outC);
-                QuantizedDepthwise.ExpandChannels(x, inPixels, _inChannels, _multiplier, expanded);
-                x = expanded;
-            }
-            QuantizedDepthwise.Run(_weights, _stage, _geo, x, output.Slice(n * outPixels * outC, outPixels * outC));
+                QuantizedDepthwise.ExpandChannels(input.AsSpan(n * InPixels * _inChannels), InPixels, _inChannels, _multiplier,
+                    context.Scratch(Index, InPixels * OutChannels));
+            context.RunParts(this, n, parts);
         }
+    }
+
+    /// <summary>A band of output rows of batch item <paramref name="n"/>.</summary>
+    public void RunPart(ExecutionContext context, int n, int part, int parts)
+    {
+        var (r0, r1) = Threading.WorkSplit.Range(_geo.OutputHeight, parts, part, 1);
+        if (r1 <= r0) return;
+        int outSize = _geo.OutputHeight * _geo.OutputWidth * OutChannels;
+        ReadOnlySpan<byte> x = _multiplier > 1 ? context.Scratch(Index, InPixels * OutChannels) : context.Array(_input).AsSpan(n * InPixels * _inChannels);
+        QuantizedDepthwise.Run(_weights, _stage, _geo, x, context.Data(_output).Slice(n * outSize, outSize), r0, r1);
     }
 }
