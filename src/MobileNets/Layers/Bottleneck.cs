@@ -41,6 +41,8 @@ internal sealed class Bottleneck
     const int BandThresholdBytes = 1024 * 1024;
     /// <summary>Expanded rows per band: about a quarter of an L2 cache.</summary>
     const int BandBytes = 256 * 1024;
+    /// <summary>Fewest output pixels a band computes (8 of the GEMM's 6-row tiles).</summary>
+    const int MinBandPixels = 48;
 
     public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
     {
@@ -88,7 +90,9 @@ internal sealed class Bottleneck
         var dwShape = new FeatureShape(g.OutHeight, g.OutWidth, mid);
         int span = (g.Kernel - 1) * g.Dilation;
         int rowBytes = 4 * shape.Width * mid;
-        int outRowsPerBand = Math.Max(1, (BandBytes / rowBytes - span) / g.Stride);
+        // At least MinBandPixels output pixels per band: wide rows with a 5x5 stride-2 depthwise would
+        // otherwise give one-row bands, and the per-band convolutions would be too small to run well.
+        int outRowsPerBand = Math.Max((MinBandPixels + g.OutWidth - 1) / g.OutWidth, (BandBytes / rowBytes - span) / g.Stride);
 
         int mark = scratch.Mark;
         var band = scratch.Take(((outRowsPerBand - 1) * g.Stride + span + 1) * shape.Width * mid);
