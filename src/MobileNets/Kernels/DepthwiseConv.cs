@@ -126,6 +126,24 @@ internal static class DepthwiseConv
                     }
                 float* yp = py + ((nint)oy * g.OutWidth + ox) * c;
                 int ch = channelBegin;
+                // Four channel vectors per pass where there are enough: four chains hide the FMA latency.
+                for (; ch + 4 * lanes <= channelEnd; ch += 4 * lanes)
+                {
+                    TV acc0 = TS.Load(ref pb[ch]), acc1 = TS.Load(ref pb[ch + lanes]);
+                    TV acc2 = TS.Load(ref pb[ch + 2 * lanes]), acc3 = TS.Load(ref pb[ch + 3 * lanes]);
+                    for (int t = 0; t < taps; t++)
+                    {
+                        float* xt = px + inputOffsets[t] + ch, wt = pw + weightOffsets[t] + ch;
+                        acc0 = TS.MultiplyAdd(TS.Load(ref *xt), TS.Load(ref *wt), acc0);
+                        acc1 = TS.MultiplyAdd(TS.Load(ref xt[lanes]), TS.Load(ref wt[lanes]), acc1);
+                        acc2 = TS.MultiplyAdd(TS.Load(ref xt[2 * lanes]), TS.Load(ref wt[2 * lanes]), acc2);
+                        acc3 = TS.MultiplyAdd(TS.Load(ref xt[3 * lanes]), TS.Load(ref wt[3 * lanes]), acc3);
+                    }
+                    TS.Store(TAct.Apply<TS, TV>(acc0), ref yp[ch]);
+                    TS.Store(TAct.Apply<TS, TV>(acc1), ref yp[ch + lanes]);
+                    TS.Store(TAct.Apply<TS, TV>(acc2), ref yp[ch + 2 * lanes]);
+                    TS.Store(TAct.Apply<TS, TV>(acc3), ref yp[ch + 3 * lanes]);
+                }
                 for (; ch + 2 * lanes <= channelEnd; ch += 2 * lanes)
                 {
                     TV acc0 = TS.Load(ref pb[ch]), acc1 = TS.Load(ref pb[ch + lanes]);
