@@ -92,7 +92,10 @@ internal sealed class Bottleneck
         int rowBytes = 4 * shape.Width * mid;
         // At least MinBandPixels output pixels per band: wide rows with a 5x5 stride-2 depthwise would
         // otherwise give one-row bands, and the per-band convolutions would be too small to run well.
-        int outRowsPerBand = Math.Max((MinBandPixels + g.OutWidth - 1) / g.OutWidth, (BandBytes / rowBytes - span) / g.Stride);
+        // Threads split each band's convolutions, each core caching its share: with more threads a band
+        // can hold more rows, and fewer bands mean fewer hand-offs to the workers.
+        int bandBytes = BandBytes * scratch.Threads;
+        int outRowsPerBand = Math.Max((MinBandPixels + g.OutWidth - 1) / g.OutWidth, (bandBytes / rowBytes - span) / g.Stride);
 
         int mark = scratch.Mark;
         var band = scratch.Take(((outRowsPerBand - 1) * g.Stride + span + 1) * shape.Width * mid);
