@@ -15,25 +15,25 @@ internal sealed class UniversalInvertedResidual : ILayer
     readonly Bottleneck _core;   // expand -> [middle] -> project
     readonly Conv2d? _end;
     readonly bool _residual;
-    readonly Conv2d[] _steps;   // the convolutions present, in order
 
     public UniversalInvertedResidual(Conv2d? start, Conv2d expand, Conv2d? middle, Conv2d project, Conv2d? end, bool residual)
     {
         _start = start; _core = new Bottleneck(expand, middle, null, project); _end = end; _residual = residual;
-        _steps = new[] { start, expand, middle, project, end }.OfType<Conv2d>().ToArray();
     }
 
     public FeatureShape OutputShape(FeatureShape input)
     {
-        foreach (var conv in _steps) input = conv.OutputShape(input);
-        return input;
+        var s = _core.OutputShape(_start?.OutputShape(input) ?? input);
+        return _end?.OutputShape(s) ?? s;
     }
 
     public long MultiplyAccumulates(FeatureShape input)
     {
-        long macs = 0;
-        foreach (var conv in _steps) { macs += conv.MultiplyAccumulates(input); input = conv.OutputShape(input); }
-        return macs;
+        long macs = _start?.MultiplyAccumulates(input) ?? 0;
+        var s = _start?.OutputShape(input) ?? input;
+        macs += _core.MultiplyAccumulates(s);
+        s = _core.OutputShape(s);
+        return macs + (_end?.MultiplyAccumulates(s) ?? 0);
     }
 
     public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, Scratch scratch)
