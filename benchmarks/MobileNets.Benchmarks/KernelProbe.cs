@@ -5,10 +5,14 @@ using MobileNets.Tensors;
 
 namespace MobileNets.Benchmarks;
 
-/// <summary>`kernels [filter]`: quick medians of single convolutions on the shapes MobileNet layers have, in GMAC/s (cases whose name contains the filter).</summary>
+/// <summary>
+/// `kernels [filter] [copies]`: quick medians of single convolutions on the shapes MobileNet layers have, in
+/// GMAC/s (cases whose name contains the filter). With several copies the runs rotate over that many
+/// convolutions with their own weights, so the weights come from L3 or memory as they do in a network.
+/// </summary>
 internal static class KernelProbe
 {
-    public static void Run(string filter)
+    public static void Run(string filter, int copies = 1)
     {
         if (filter.Length == 0)
         {
@@ -62,6 +66,11 @@ internal static class KernelProbe
             ("pw 7 1024->256", 7, 1024, 256, 1, 1, 1),
             ("pw 7 1008->256", 7, 1008, 256, 1, 1, 1),
             ("pw 14 1024->256", 14, 1024, 256, 1, 1, 1),
+            ("v4m pw 14 160->640", 14, 160, 640, 1, 1, 1),
+            ("v4m pw 14 640->160", 14, 640, 160, 1, 1, 1),
+            ("v4m dw3 s1 14 640", 14, 640, 640, 3, 1, 640),
+            ("v4m pw 7 256->1024", 7, 256, 1024, 1, 1, 1),
+            ("v4m pw 7 1024->256", 7, 1024, 256, 1, 1, 1),
         };
         var rng = new Random(1);
         foreach (var c in cases.Where(c => c.Name.Contains(filter)))
@@ -69,7 +78,8 @@ internal static class KernelProbe
             var s = new FeatureShape(c.H, c.H, c.Cin);
             var w = new float[c.Cout * (c.Cin / c.Groups) * c.K * c.K];
             for (int i = 0; i < w.Length; i++) w[i] = (float)rng.NextDouble() - 0.5f;
-            var conv = new Conv2d(c.Cin, c.Cout, c.K, c.Stride, 1, c.Groups, Padding.Symmetric(c.K / 2), w, new float[c.Cout], Activation.HardSwish, SimdConfig.Best);
+            var convs = Enumerable.Range(0, copies).Select(_ => new Conv2d(c.Cin, c.Cout, c.K, c.Stride, 1, c.Groups, Padding.Symmetric(c.K / 2), w, new float[c.Cout], Activation.HardSwish, SimdConfig.Best)).ToArray();
+            var conv = convs[0];
             // Random input: untouched zero pages all map one physical page and would flatter memory-bound kernels.
             var x = new float[s.Size];
             for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
@@ -79,6 +89,7 @@ internal static class KernelProbe
             for (int i = 0; i < 20; i++) conv.Forward(x, s, y, scratch);
             for (int i = 0; i < times.Length; i++)
             {
+                conv = convs[i % copies];
                 long t0 = Stopwatch.GetTimestamp();
                 conv.Forward(x, s, y, scratch);
                 times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
@@ -86,7 +97,7 @@ internal static class KernelProbe
             Array.Sort(times);
             double med = times[times.Length / 2];
             long macs = conv.MultiplyAccumulates(s);
-            Console.WriteLine($"{c.Name,-22} {med * 1000,8:0.0} us  {macs / 1e6,7:0.00} M  {macs / 1e6 / med,6:0.0} GMAC/s  ({(x.Length + y.Length) * 4 / 1024} KiB in+out)");
+            Console.WriteLine($"{c.Name,-22} {med * 1000,8:0.0} us  {macs / 1e6,7:0.00} M  {macs / 1e6 / med,6:0.0} GMAC/s  min {times[0] * 1000,7:0.0} p10 {times[times.Length / 10] * 1000,7:0.0} ({(x.Length + y.Length) * 4 / 1024} KiB in+out)");
         }
     }
 }

@@ -72,7 +72,7 @@ internal static class Gemm
         {
             var t = new Operands(b, pc, ldc, pr, pb, pbias, k, b.N, nr, spill, rowPointers);
             // Large weights walked row tile by row tile would stream every panel from L2/L3 (or memory)
-            // once per 6 rows: block them (GotoBLAS order) so a panel's depth slice stays in L1 across a
+            // once per 6 rows: block them (GotoBLAS order) so a panel's depth slice stays in cache across a
             // block of rows whose activations stay in L2. Partial sums go through C between depth slices
             // in the same order the unblocked loop adds them, so the results are bit-identical.
             long weightBytes = 4L * k * nr * (panelEnd - panelStart);
@@ -112,7 +112,7 @@ internal static class Gemm
                                 continue;
                             }
                             int k1 = whole ? k0 + depth : k;
-                            // Two whole panels at a time where the tile covers two (their slices share L1).
+                            // Two whole panels at a time where the tile covers two (one broadcast of A feeds both).
                             int pEnd = TS.Lanes == 16 && whole && p + 1 < panelEnd && (p + 2) * nr <= b.N ? p + 2 : p + 1;
                             // The weights the walk reads next follow these in memory (sliced packing): each row
                             // tile prefetches its share of them into L2, so they arrive while these are in use.
