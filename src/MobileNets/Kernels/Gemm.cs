@@ -191,17 +191,12 @@ internal static class Gemm
             if (rows >= 2)
             {
                 for (int i = 0; i < TileRows; i++) t.Rows[i] = a + (long)Math.Min(i, rows - 1) * rowStride;
-                // With 32 vector registers two panels go together when this call covers several (their
-                // weights, or depth slices, all sit in L1).
-                if (TS.Lanes == 16 && p + 1 < p1)
-                {
-                    nint panelStride = (nint)(t.Weights.Offset(p + 1, k0) - t.Weights.Offset(p, k0));
-                    Tile<TS, TV, TAct, TwoPanels>(t.Rows, 1, k1 - k0, kStride, bp, panelStride, t.Nr, init, initStride, last, cr, t.Ldc, rr,
-                        valid, Math.Min(t.Nr, t.N - col - t.Nr), t.Spill, rows);
-                    p++;
-                }
-                else
-                    Tile6<TS, TV, TAct>(t.Rows, 1, k1 - k0, kStride, bp, t.Nr, init, initStride, last, cr, t.Ldc, rr, valid, t.Spill, rows);
+                // With 32 vector registers two panels go together when this call covers several.
+                bool pair = TS.Lanes == 16 && p + 1 < p1;
+                nint panelStride = pair ? (nint)(t.Weights.Offset(p + 1, k0) - t.Weights.Offset(p, k0)) : 0;
+                TileColumns<TS, TV, TAct>(t.Rows, 1, k1 - k0, kStride, bp, panelStride, t.Nr, init, initStride, last, cr, t.Ldc, rr,
+                    valid, pair ? Math.Min(t.Nr, t.N - col - t.Nr) : -1, t.Spill, rows);
+                if (pair) p++;
             }
             else
                 for (int i = 0; i < rows; i++)
@@ -225,17 +220,45 @@ internal static class Gemm
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp =>
         Tile<TS, TV, TAct, OnePanel>(rows, taps, depth, kStride, bp, 0, nr, init, initStride, last, c, ldc, r, valid, 0, spill, storeRows);
 
-    /// <summary>Which panels a tile covers: one, or two side by side (24 accumulators: AVX-512's 32 registers only).</summary>
-    internal interface IPanels { static abstract bool Two { get; } }
-    internal struct OnePanel : IPanels { public static bool Two => false; }
-    internal struct TwoPanels : IPanels { public static bool Two => true; }
+    /// <summary>
+    /// Which vectors of C a tile covers: 2 (<see cref="OnePanel"/>), 4 (<see cref="TwoPanels"/>: AVX-512's
+    /// 32 registers only), or a last panel whose real columns fit one vector: 1 (<see cref="HalfPanel"/>)
+    /// or 3 (<see cref="PanelAndHalf"/>). A tail of 16 or fewer columns then costs one vector's
+    /// multiply-adds instead of a whole panel's (V3's 16/40/72/112-channel layers at 32 columns a panel).
+    /// </summary>
+    internal interface IPanels { static abstract int Vectors { get; } }
+    internal struct HalfPanel : IPanels { public static int Vectors => 1; }
+    internal struct OnePanel : IPanels { public static int Vectors => 2; }
+    internal struct PanelAndHalf : IPanels { public static int Vectors => 3; }
+    internal struct TwoPanels : IPanels { public static int Vectors => 4; }
 
     /// <summary>
-    /// <see cref="Tile6{TS, TV, TAct}"/> over one panel or two: with <see cref="TwoPanels"/> the second
-    /// panel's B rows sit <paramref name="panelStride"/> floats after the first's, its C, init and
-    /// residual columns <paramref name="nr"/> after, <paramref name="valid2"/> of them real. Each
-    /// broadcast of A then feeds four multiply-adds, and short-depth GEMMs pay the call and the
-    /// epilogue once per two panels.
+    /// The tile over one panel (<paramref name="valid"/> real columns) and, when <paramref name="valid2"/>
+    /// is not negative, the next one too (<paramref name="panelStride"/> floats on in B): picks the
+    /// <see cref="IPanels"/> form that skips the vectors of a tail with no real columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void TileColumns<TS, TV, TAct>(float** rows, int taps, int depth, nint kStride, float* bp, nint panelStride, nint nr,
+        float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, int valid2, float* spill, int storeRows)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        if (valid2 > TS.Lanes)
+            Tile<TS, TV, TAct, TwoPanels>(rows, taps, depth, kStride, bp, panelStride, nr, init, initStride, last, c, ldc, r, valid, valid2, spill, storeRows);
+        else if (valid2 > 0)
+            Tile<TS, TV, TAct, PanelAndHalf>(rows, taps, depth, kStride, bp, panelStride, nr, init, initStride, last, c, ldc, r, valid, valid2, spill, storeRows);
+        else if (valid > TS.Lanes)
+            Tile6<TS, TV, TAct>(rows, taps, depth, kStride, bp, nr, init, initStride, last, c, ldc, r, valid, spill, storeRows);
+        else
+            Tile<TS, TV, TAct, HalfPanel>(rows, taps, depth, kStride, bp, 0, nr, init, initStride, last, c, ldc, r, valid, 0, spill, storeRows);
+    }
+
+    /// <summary>
+    /// <see cref="Tile6{TS, TV, TAct}"/> over 1-4 vectors of C (<see cref="IPanels"/>): vectors 0-1 are a
+    /// panel, 2-3 the next one, whose B rows sit <paramref name="panelStride"/> floats after the first's,
+    /// its C, init and residual columns <paramref name="nr"/> after, <paramref name="valid2"/> of them
+    /// real. With two panels each broadcast of A feeds four multiply-adds, and short-depth GEMMs pay
+    /// the call and the epilogue once per two panels. Forms with a half panel need <c>last</c> (a
+    /// partial panel runs its whole depth at once).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void Tile<TS, TV, TAct, TP>(float** rows, int taps, int depth, nint kStride, float* bp, nint panelStride, nint nr,
@@ -243,26 +266,30 @@ internal static class Gemm
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp where TP : IPanels
     {
         int lanes = TS.Lanes;
+        bool v2 = TP.Vectors >= 2, v3 = TP.Vectors >= 3, v4 = TP.Vectors == 4;
         // Rows past storeRows (a short last tile) start from row storeRows - 1: never read past C.
         int top = storeRows - 1;
         float* i1 = init + Math.Min(1, top) * initStride, i2 = init + Math.Min(2, top) * initStride, i3 = init + Math.Min(3, top) * initStride;
         float* i4 = init + Math.Min(4, top) * initStride, i5 = init + Math.Min(5, top) * initStride;
-        TV c00 = Load<TS, TV>(init), c01 = Load<TS, TV>(init + lanes);
-        TV c10 = Load<TS, TV>(i1), c11 = Load<TS, TV>(i1 + lanes);
-        TV c20 = Load<TS, TV>(i2), c21 = Load<TS, TV>(i2 + lanes);
-        TV c30 = Load<TS, TV>(i3), c31 = Load<TS, TV>(i3 + lanes);
-        TV c40 = Load<TS, TV>(i4), c41 = Load<TS, TV>(i4 + lanes);
-        TV c50 = Load<TS, TV>(i5), c51 = Load<TS, TV>(i5 + lanes);
-        TV c02 = default, c03 = default, c12 = default, c13 = default, c22 = default, c23 = default;
-        TV c32 = default, c33 = default, c42 = default, c43 = default, c52 = default, c53 = default;
-        if (TP.Two)
+        TV c00 = Load<TS, TV>(init), c10 = Load<TS, TV>(i1), c20 = Load<TS, TV>(i2);
+        TV c30 = Load<TS, TV>(i3), c40 = Load<TS, TV>(i4), c50 = Load<TS, TV>(i5);
+        TV c01 = default, c11 = default, c21 = default, c31 = default, c41 = default, c51 = default;
+        TV c02 = default, c12 = default, c22 = default, c32 = default, c42 = default, c52 = default;
+        TV c03 = default, c13 = default, c23 = default, c33 = default, c43 = default, c53 = default;
+        if (v2)
         {
-            c02 = Load<TS, TV>(init + nr); c03 = Load<TS, TV>(init + nr + lanes);
-            c12 = Load<TS, TV>(i1 + nr); c13 = Load<TS, TV>(i1 + nr + lanes);
-            c22 = Load<TS, TV>(i2 + nr); c23 = Load<TS, TV>(i2 + nr + lanes);
-            c32 = Load<TS, TV>(i3 + nr); c33 = Load<TS, TV>(i3 + nr + lanes);
-            c42 = Load<TS, TV>(i4 + nr); c43 = Load<TS, TV>(i4 + nr + lanes);
-            c52 = Load<TS, TV>(i5 + nr); c53 = Load<TS, TV>(i5 + nr + lanes);
+            c01 = Load<TS, TV>(init + lanes); c11 = Load<TS, TV>(i1 + lanes); c21 = Load<TS, TV>(i2 + lanes);
+            c31 = Load<TS, TV>(i3 + lanes); c41 = Load<TS, TV>(i4 + lanes); c51 = Load<TS, TV>(i5 + lanes);
+        }
+        if (v3)
+        {
+            c02 = Load<TS, TV>(init + nr); c12 = Load<TS, TV>(i1 + nr); c22 = Load<TS, TV>(i2 + nr);
+            c32 = Load<TS, TV>(i3 + nr); c42 = Load<TS, TV>(i4 + nr); c52 = Load<TS, TV>(i5 + nr);
+        }
+        if (v4)
+        {
+            c03 = Load<TS, TV>(init + nr + lanes); c13 = Load<TS, TV>(i1 + nr + lanes); c23 = Load<TS, TV>(i2 + nr + lanes);
+            c33 = Load<TS, TV>(i3 + nr + lanes); c43 = Load<TS, TV>(i4 + nr + lanes); c53 = Load<TS, TV>(i5 + nr + lanes);
         }
         for (float** end = rows + taps * TileRows; rows < end; rows += TileRows)
         {
@@ -270,82 +297,93 @@ internal static class Gemm
             nint j = 0;
             for (int kk = depth; kk > 0; kk--, j += kStride, bp += nr)
             {
-                TV b0 = Load<TS, TV>(bp), b1 = Load<TS, TV>(bp + lanes);
-                if (TP.Two)
-                {
-                    TV b2 = Load<TS, TV>(bp + panelStride), b3 = Load<TS, TV>(bp + panelStride + lanes);
-                    TV y = TS.Broadcast(a0[j]);
-                    c00 = TS.MultiplyAdd(y, b0, c00); c01 = TS.MultiplyAdd(y, b1, c01); c02 = TS.MultiplyAdd(y, b2, c02); c03 = TS.MultiplyAdd(y, b3, c03);
-                    y = TS.Broadcast(a1[j]);
-                    c10 = TS.MultiplyAdd(y, b0, c10); c11 = TS.MultiplyAdd(y, b1, c11); c12 = TS.MultiplyAdd(y, b2, c12); c13 = TS.MultiplyAdd(y, b3, c13);
-                    y = TS.Broadcast(a2[j]);
-                    c20 = TS.MultiplyAdd(y, b0, c20); c21 = TS.MultiplyAdd(y, b1, c21); c22 = TS.MultiplyAdd(y, b2, c22); c23 = TS.MultiplyAdd(y, b3, c23);
-                    y = TS.Broadcast(a3[j]);
-                    c30 = TS.MultiplyAdd(y, b0, c30); c31 = TS.MultiplyAdd(y, b1, c31); c32 = TS.MultiplyAdd(y, b2, c32); c33 = TS.MultiplyAdd(y, b3, c33);
-                    y = TS.Broadcast(a4[j]);
-                    c40 = TS.MultiplyAdd(y, b0, c40); c41 = TS.MultiplyAdd(y, b1, c41); c42 = TS.MultiplyAdd(y, b2, c42); c43 = TS.MultiplyAdd(y, b3, c43);
-                    y = TS.Broadcast(a5[j]);
-                    c50 = TS.MultiplyAdd(y, b0, c50); c51 = TS.MultiplyAdd(y, b1, c51); c52 = TS.MultiplyAdd(y, b2, c52); c53 = TS.MultiplyAdd(y, b3, c53);
-                    continue;
-                }
-                TV x = TS.Broadcast(a0[j]); c00 = TS.MultiplyAdd(x, b0, c00); c01 = TS.MultiplyAdd(x, b1, c01);
-                x = TS.Broadcast(a1[j]); c10 = TS.MultiplyAdd(x, b0, c10); c11 = TS.MultiplyAdd(x, b1, c11);
-                x = TS.Broadcast(a2[j]); c20 = TS.MultiplyAdd(x, b0, c20); c21 = TS.MultiplyAdd(x, b1, c21);
-                x = TS.Broadcast(a3[j]); c30 = TS.MultiplyAdd(x, b0, c30); c31 = TS.MultiplyAdd(x, b1, c31);
-                x = TS.Broadcast(a4[j]); c40 = TS.MultiplyAdd(x, b0, c40); c41 = TS.MultiplyAdd(x, b1, c41);
-                x = TS.Broadcast(a5[j]); c50 = TS.MultiplyAdd(x, b0, c50); c51 = TS.MultiplyAdd(x, b1, c51);
+                TV b0 = Load<TS, TV>(bp);
+                TV b1 = v2 ? Load<TS, TV>(bp + lanes) : default;
+                TV b2 = v3 ? Load<TS, TV>(bp + panelStride) : default;
+                TV b3 = v4 ? Load<TS, TV>(bp + panelStride + lanes) : default;
+                TV y = TS.Broadcast(a0[j]);
+                c00 = TS.MultiplyAdd(y, b0, c00);
+                if (v2) c01 = TS.MultiplyAdd(y, b1, c01);
+                if (v3) c02 = TS.MultiplyAdd(y, b2, c02);
+                if (v4) c03 = TS.MultiplyAdd(y, b3, c03);
+                y = TS.Broadcast(a1[j]);
+                c10 = TS.MultiplyAdd(y, b0, c10);
+                if (v2) c11 = TS.MultiplyAdd(y, b1, c11);
+                if (v3) c12 = TS.MultiplyAdd(y, b2, c12);
+                if (v4) c13 = TS.MultiplyAdd(y, b3, c13);
+                y = TS.Broadcast(a2[j]);
+                c20 = TS.MultiplyAdd(y, b0, c20);
+                if (v2) c21 = TS.MultiplyAdd(y, b1, c21);
+                if (v3) c22 = TS.MultiplyAdd(y, b2, c22);
+                if (v4) c23 = TS.MultiplyAdd(y, b3, c23);
+                y = TS.Broadcast(a3[j]);
+                c30 = TS.MultiplyAdd(y, b0, c30);
+                if (v2) c31 = TS.MultiplyAdd(y, b1, c31);
+                if (v3) c32 = TS.MultiplyAdd(y, b2, c32);
+                if (v4) c33 = TS.MultiplyAdd(y, b3, c33);
+                y = TS.Broadcast(a4[j]);
+                c40 = TS.MultiplyAdd(y, b0, c40);
+                if (v2) c41 = TS.MultiplyAdd(y, b1, c41);
+                if (v3) c42 = TS.MultiplyAdd(y, b2, c42);
+                if (v4) c43 = TS.MultiplyAdd(y, b3, c43);
+                y = TS.Broadcast(a5[j]);
+                c50 = TS.MultiplyAdd(y, b0, c50);
+                if (v2) c51 = TS.MultiplyAdd(y, b1, c51);
+                if (v3) c52 = TS.MultiplyAdd(y, b2, c52);
+                if (v4) c53 = TS.MultiplyAdd(y, b3, c53);
             }
         }
         if (!last)
         {
             // Raw partial sums between depth slices (the blocked path: whole panels only).
-            Store<TS, TV>(c00, c); Store<TS, TV>(c01, c + lanes);
-            if (storeRows > 1) { Store<TS, TV>(c10, c + ldc); Store<TS, TV>(c11, c + ldc + lanes); }
-            if (storeRows > 2) { Store<TS, TV>(c20, c + 2 * ldc); Store<TS, TV>(c21, c + 2 * ldc + lanes); }
-            if (storeRows > 3) { Store<TS, TV>(c30, c + 3 * ldc); Store<TS, TV>(c31, c + 3 * ldc + lanes); }
-            if (storeRows > 4) { Store<TS, TV>(c40, c + 4 * ldc); Store<TS, TV>(c41, c + 4 * ldc + lanes); }
-            if (storeRows > 5) { Store<TS, TV>(c50, c + 5 * ldc); Store<TS, TV>(c51, c + 5 * ldc + lanes); }
-            if (TP.Two)
-            {
-                float* d = c + nr;
-                Store<TS, TV>(c02, d); Store<TS, TV>(c03, d + lanes);
-                if (storeRows > 1) { Store<TS, TV>(c12, d + ldc); Store<TS, TV>(c13, d + ldc + lanes); }
-                if (storeRows > 2) { Store<TS, TV>(c22, d + 2 * ldc); Store<TS, TV>(c23, d + 2 * ldc + lanes); }
-                if (storeRows > 3) { Store<TS, TV>(c32, d + 3 * ldc); Store<TS, TV>(c33, d + 3 * ldc + lanes); }
-                if (storeRows > 4) { Store<TS, TV>(c42, d + 4 * ldc); Store<TS, TV>(c43, d + 4 * ldc + lanes); }
-                if (storeRows > 5) { Store<TS, TV>(c52, d + 5 * ldc); Store<TS, TV>(c53, d + 5 * ldc + lanes); }
-            }
+            StorePartial<TS, TV, TP>(c00, c01, c02, c03, c, nr);
+            if (storeRows > 1) StorePartial<TS, TV, TP>(c10, c11, c12, c13, c + ldc, nr);
+            if (storeRows > 2) StorePartial<TS, TV, TP>(c20, c21, c22, c23, c + 2 * ldc, nr);
+            if (storeRows > 3) StorePartial<TS, TV, TP>(c30, c31, c32, c33, c + 3 * ldc, nr);
+            if (storeRows > 4) StorePartial<TS, TV, TP>(c40, c41, c42, c43, c + 4 * ldc, nr);
+            if (storeRows > 5) StorePartial<TS, TV, TP>(c50, c51, c52, c53, c + 5 * ldc, nr);
             return;
         }
         nint rs = r == null ? 0 : ldc;
         float* r2 = r == null ? null : r + nr;
         StoreRow<TS, TV, TAct>(c00, c01, c, r, valid, spill);
-        if (TP.Two) StoreRow<TS, TV, TAct>(c02, c03, c + nr, r2, valid2, spill);
+        if (v3) StoreRow<TS, TV, TAct>(c02, c03, c + nr, r2, valid2, spill);
         if (storeRows > 1)
         {
             StoreRow<TS, TV, TAct>(c10, c11, c + ldc, r + rs, valid, spill);
-            if (TP.Two) StoreRow<TS, TV, TAct>(c12, c13, c + ldc + nr, r2 + rs, valid2, spill);
+            if (v3) StoreRow<TS, TV, TAct>(c12, c13, c + ldc + nr, r2 + rs, valid2, spill);
         }
         if (storeRows > 2)
         {
             StoreRow<TS, TV, TAct>(c20, c21, c + 2 * ldc, r + 2 * rs, valid, spill);
-            if (TP.Two) StoreRow<TS, TV, TAct>(c22, c23, c + 2 * ldc + nr, r2 + 2 * rs, valid2, spill);
+            if (v3) StoreRow<TS, TV, TAct>(c22, c23, c + 2 * ldc + nr, r2 + 2 * rs, valid2, spill);
         }
         if (storeRows > 3)
         {
             StoreRow<TS, TV, TAct>(c30, c31, c + 3 * ldc, r + 3 * rs, valid, spill);
-            if (TP.Two) StoreRow<TS, TV, TAct>(c32, c33, c + 3 * ldc + nr, r2 + 3 * rs, valid2, spill);
+            if (v3) StoreRow<TS, TV, TAct>(c32, c33, c + 3 * ldc + nr, r2 + 3 * rs, valid2, spill);
         }
         if (storeRows > 4)
         {
             StoreRow<TS, TV, TAct>(c40, c41, c + 4 * ldc, r + 4 * rs, valid, spill);
-            if (TP.Two) StoreRow<TS, TV, TAct>(c42, c43, c + 4 * ldc + nr, r2 + 4 * rs, valid2, spill);
+            if (v3) StoreRow<TS, TV, TAct>(c42, c43, c + 4 * ldc + nr, r2 + 4 * rs, valid2, spill);
         }
         if (storeRows > 5)
         {
             StoreRow<TS, TV, TAct>(c50, c51, c + 5 * ldc, r + 5 * rs, valid, spill);
-            if (TP.Two) StoreRow<TS, TV, TAct>(c52, c53, c + 5 * ldc + nr, r2 + 5 * rs, valid2, spill);
+            if (v3) StoreRow<TS, TV, TAct>(c52, c53, c + 5 * ldc + nr, r2 + 5 * rs, valid2, spill);
         }
+    }
+
+    /// <summary>One row's raw partial sums: the tile's vectors (whole panels, so 2 or 4) back to C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void StorePartial<TS, TV, TP>(TV v0, TV v1, TV v2, TV v3, float* c, nint nr) where TS : ISimd<TV> where TV : struct where TP : IPanels
+    {
+        int lanes = TS.Lanes;
+        Store<TS, TV>(v0, c);
+        if (TP.Vectors >= 2) Store<TS, TV>(v1, c + lanes);
+        if (TP.Vectors >= 3) Store<TS, TV>(v2, c + nr);
+        if (TP.Vectors == 4) Store<TS, TV>(v3, c + nr + lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -7,7 +7,7 @@ namespace MobileNets.Kernels;
 /// <summary>
 /// A full (ungrouped) convolution as GEMM without im2col, as XNNPACK's indirect GEMM does it: each
 /// tile of 6 output pixels gets a pointer per (tap, pixel) to its input channels (or to zeros in the
-/// padding) and <see cref="Gemm.Tile6{TS, TV, TAct}"/> reads A straight from the NHWC input, so
+/// padding) and <see cref="Gemm.TileColumns{TS, TV, TAct}"/> reads A straight from the NHWC input, so
 /// nothing is copied. Weights are the im2col packing, rows ordered (ky, kx, ci).
 /// </summary>
 internal static class IndirectConv
@@ -121,12 +121,8 @@ internal static class IndirectConv
                         int first = band + t * rows;
                         float* c = a.Y + (long)first * n + col;
                         float* r = a.R == null ? null : a.R + (long)first * n + col;
-                        if (pair)
-                            Gemm.Tile<TS, TV, TAct, Gemm.TwoPanels>(pointers + t * taps * rows, taps, cin, 1, panel, (nint)b.K * nr, nr, pbias + col, 0, true,
-                                c, n, r, valid, Math.Min(nr, n - col - nr), spill, Math.Min(rows, bandEnd - first));
-                        else
-                            Gemm.Tile6<TS, TV, TAct>(pointers + t * taps * rows, taps, cin, 1, panel, nr, pbias + col, 0, true,
-                                c, n, r, valid, spill, Math.Min(rows, bandEnd - first));
+                        Gemm.TileColumns<TS, TV, TAct>(pointers + t * taps * rows, taps, cin, 1, panel, (nint)b.K * nr, nr, pbias + col, 0, true,
+                            c, n, r, valid, pair ? Math.Min(nr, n - col - nr) : -1, spill, Math.Min(rows, bandEnd - first));
                     }
                 }
             }
