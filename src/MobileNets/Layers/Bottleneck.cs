@@ -38,7 +38,7 @@ internal sealed class Bottleneck
     }
 
     /// <summary>Expanded maps larger than this (an L2 cache) are produced a band of rows at a time.</summary>
-    const int BandThresholdBytes = 1024 * 1024;
+    internal const int BandThresholdBytes = 1024 * 1024;
     /// <summary>Expanded rows per band: about a quarter of an L2 cache.</summary>
     const int BandBytes = 256 * 1024;
     /// <summary>Fewest output pixels a band computes (8 of the GEMM's 6-row tiles).</summary>
@@ -50,6 +50,12 @@ internal sealed class Bottleneck
             && 4L * shape.Pixels * _expand.OutChannels > BandThresholdBytes)
         {
             ForwardInBands(x, shape, y, residual, scratch);
+            return;
+        }
+        if (_expand != null && _depthwise == null && _se == null && !_expand.IsPointwise && _expand.IsBandable
+            && 4L * _expand.OutputShape(shape).Size > BandThresholdBytes)
+        {
+            ForwardFusedInBands(x, shape, y, residual, scratch);
             return;
         }
         int mark = scratch.Mark;
@@ -75,6 +81,43 @@ internal sealed class Bottleneck
     }
 
     /// <summary>
+    /// The fused form (a full k x k expansion straight into the projection, timm's EdgeResidual 'er'):
+    /// the expansion computes a band of output rows from the input rows it needs, and the projection
+    /// runs on the band while it is in cache, so the expanded map (56x56x128 = 1.6 MB in
+    /// MobileNetV4-Hybrid-Medium) never goes out to memory and back.
+    /// </summary>
+    void ForwardFusedInBands(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    {
+        var expand = _expand!;
+        var g = expand.Geometry(shape);
+        int mid = expand.OutChannels, outChannels = _project.OutChannels;
+        int span = (g.Kernel - 1) * g.Dilation;
+        int outRowsPerBand = Math.Max(MinBandRows(g.OutWidth), BandBytes * scratch.Threads / (4 * g.OutWidth * mid));
+        int mark = scratch.Mark;
+        var band = scratch.Take(outRowsPerBand * g.OutWidth * mid);
+        int inRowFloats = shape.Width * shape.Channels;
+        for (int r0 = 0; r0 < g.OutHeight; r0 += outRowsPerBand)
+        {
+            int r1 = Math.Min(g.OutHeight, r0 + outRowsPerBand);
+            int first = Math.Max(0, r0 * g.Stride - g.PadTop);
+            int end = Math.Min(shape.Height, (r1 - 1) * g.Stride - g.PadTop + span + 1);
+            expand.ForwardBand(x.Slice(first * inRowFloats, (end - first) * inRowFloats), end - first, shape, first, r0, r1, band, scratch);
+            int pixels = (r1 - r0) * g.OutWidth;
+            _project.Forward(band[..(pixels * mid)], new FeatureShape(r1 - r0, g.OutWidth, mid),
+                y.Slice(r0 * g.OutWidth * outChannels, pixels * outChannels),
+                residual.IsEmpty ? default : residual.Slice(r0 * g.OutWidth * outChannels, pixels * outChannels), scratch);
+        }
+        scratch.Release(mark);
+    }
+
+    /// <summary>
+    /// Fewest output rows per band: <see cref="MinBandPixels"/> pixels. Wide rows with a 5x5 stride-2
+    /// depthwise would otherwise give one-row bands, and the per-band convolutions would be too small
+    /// to run well.
+    /// </summary>
+    static int MinBandRows(int outWidth) => (MinBandPixels + outWidth - 1) / outWidth;
+
+    /// <summary>
     /// Expand and depthwise a band of rows at a time so the expanded tensor (e.g. 112x112x96 = 4.8 MB
     /// in MobileNetV2) never leaves the cache; with no SE the projection runs on each band too.
     /// The halo rows a k x k depthwise shares between bands are kept (moved to the top of the band
@@ -90,12 +133,10 @@ internal sealed class Bottleneck
         var dwShape = new FeatureShape(g.OutHeight, g.OutWidth, mid);
         int span = (g.Kernel - 1) * g.Dilation;
         int rowBytes = 4 * shape.Width * mid;
-        // At least MinBandPixels output pixels per band: wide rows with a 5x5 stride-2 depthwise would
-        // otherwise give one-row bands, and the per-band convolutions would be too small to run well.
         // Threads split each band's convolutions, each core caching its share: with more threads a band
         // can hold more rows, and fewer bands mean fewer hand-offs to the workers.
         int bandBytes = BandBytes * scratch.Threads;
-        int outRowsPerBand = Math.Max((MinBandPixels + g.OutWidth - 1) / g.OutWidth, (bandBytes / rowBytes - span) / g.Stride);
+        int outRowsPerBand = Math.Max(MinBandRows(g.OutWidth), (bandBytes / rowBytes - span) / g.Stride);
 
         int mark = scratch.Mark;
         var band = scratch.Take(((outRowsPerBand - 1) * g.Stride + span + 1) * shape.Width * mid);
@@ -118,7 +159,7 @@ internal sealed class Bottleneck
             }
             haveFirst = first; haveEnd = end;
             var dwOut = _se != null ? dw.Slice(r0 * g.OutWidth * mid) : dw;
-            depthwise.ForwardDepthwiseBand(band, rows, expandedShape, first, r0, r1, dwOut, scratch);
+            depthwise.ForwardBand(band, rows, expandedShape, first, r0, r1, dwOut, scratch);
             if (_se == null)
             {
                 int pixels = (r1 - r0) * g.OutWidth;

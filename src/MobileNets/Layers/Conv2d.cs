@@ -128,19 +128,22 @@ internal sealed class Conv2d : ILayer
         scratch.Release(mark);
     }
 
-    /// <summary>Whether this is a plain depthwise convolution (no anti-aliasing), which <see cref="ForwardDepthwiseBand"/> can run on a band of rows.</summary>
-    public bool IsBandableDepthwise => _kind == Kind.Depthwise && _antiAlias == null && Activations.IsFusable(_act);
+    /// <summary>Whether this is a plain depthwise convolution (no anti-aliasing), which <see cref="ForwardBand"/> can run on a band of rows.</summary>
+    public bool IsBandableDepthwise => _kind == Kind.Depthwise && IsBandable;
+
+    /// <summary>Whether <see cref="ForwardBand"/> can run this convolution on a band of rows (anti-aliased ones cannot).</summary>
+    public bool IsBandable => _antiAlias == null;
 
     /// <summary>Whether this is a 1x1 stride-1 convolution, which runs on any run of pixels.</summary>
     public bool IsPointwise => _kind == Kind.Pointwise && _antiAlias == null;
 
     /// <summary>
-    /// The depthwise convolution on a band of input rows held in <paramref name="band"/> (its first row
-    /// is input row <paramref name="bandFirstRow"/> of <paramref name="full"/>), writing output rows
+    /// The convolution on a band of input rows held in <paramref name="band"/> (its first row is input
+    /// row <paramref name="bandFirstRow"/> of <paramref name="full"/>), writing output rows
     /// [<paramref name="outFirstRow"/>, <paramref name="outEndRow"/>) to the start of <paramref name="y"/>.
     /// Lets an inverted residual keep its expanded tensor in cache a few rows at a time.
     /// </summary>
-    public void ForwardDepthwiseBand(ReadOnlySpan<float> band, int bandRows, FeatureShape full, int bandFirstRow, int outFirstRow, int outEndRow, Span<float> y, Scratch scratch)
+    public void ForwardBand(ReadOnlySpan<float> band, int bandRows, FeatureShape full, int bandFirstRow, int outFirstRow, int outEndRow, Span<float> y, Scratch scratch)
     {
         var g = Geometry(full);
         // Shift the frame: output row 0 of the band is outFirstRow, input row 0 is bandFirstRow.

@@ -21,7 +21,7 @@ public class InvertedResidualBandTests
     {
         var simd = (SimdWidth)width;
         int seed = 0;
-        foreach (var (h, w) in new[] { (61, 47), (75, 90) })
+        foreach (var (h, w) in new[] { (101, 47), (75, 90) })
             foreach (var k in new[] { 3, 5 })
                 foreach (var stride in new[] { 1, 2 })
                     foreach (var withSe in new[] { false, true })
@@ -40,7 +40,7 @@ public class InvertedResidualBandTests
                         var block = new InvertedResidual(expand, dw, se, project, residual);
 
                         var s = new FeatureShape(h, w, cin);
-                        Assert.True(4L * s.Pixels * mid > 2 * 192 * 1024, "the case must take the banded path");
+                        Assert.True(4L * s.Pixels * mid > Bottleneck.BandThresholdBytes, "the case must take the banded path");
                         var x = R(rng, s.Size, 1f);
                         var scratch = new Scratch();
 
@@ -58,5 +58,43 @@ public class InvertedResidualBandTests
                         block.Forward(x, s, actual, scratch);
                         SimdWidths.AssertClose(expected, actual, 1e-5f, $"{simd} {h}x{w} k{k} s{stride} se={withSe}");
                     }
+    }
+
+    /// <summary>
+    /// The fused form (full k x k expansion straight into the projection, timm's 'er'): large expanded
+    /// maps run a band of output rows at a time; the result must equal the layer-by-layer computation
+    /// for 3x3 and 5x5, both strides, symmetric and TensorFlow 'same' padding, with and without residual.
+    /// </summary>
+    [Theory, MemberData(nameof(Widths))]
+    public void BandedFusedBlockEqualsLayerByLayer(int width)
+    {
+        var simd = (SimdWidth)width;
+        int seed = 100;
+        foreach (var k in new[] { 3, 5 })
+            foreach (var stride in new[] { 1, 2 })
+                foreach (var tfSame in new[] { false, true })
+                {
+                    var rng = new Random(seed++);
+                    int cin = 16, mid = 96, cout = stride == 1 ? 16 : 24;
+                    var pad = tfSame ? Padding.Same : Padding.Symmetric(k / 2);
+                    var expand = new Conv2d(cin, mid, k, stride, 1, 1, pad, R(rng, mid * cin * k * k), R(rng, mid), Activation.ReLU, simd);
+                    var project = new Conv2d(mid, cout, 1, 1, 1, 1, Padding.Symmetric(0), R(rng, cout * mid), R(rng, cout), Activation.None, simd);
+                    bool residual = stride == 1 && cin == cout;
+                    var block = new InvertedResidual(expand, null, null, project, residual);
+
+                    var s = new FeatureShape(121, 93, cin);
+                    var es = expand.OutputShape(s);
+                    Assert.True(4L * es.Size > Bottleneck.BandThresholdBytes, "the case must take the banded path");
+                    var x = R(rng, s.Size, 1f);
+                    var scratch = new Scratch();
+                    var e = new float[es.Size];
+                    expand.Forward(x, s, e, scratch);
+                    var expected = new float[es.Pixels * cout];
+                    project.Forward(e, es, expected, residual ? x : default, scratch);
+
+                    var actual = new float[expected.Length];
+                    block.Forward(x, s, actual, scratch);
+                    SimdWidths.AssertClose(expected, actual, 1e-5f, $"{simd} k{k} s{stride} same={tfSame}");
+                }
     }
 }
