@@ -74,6 +74,16 @@ public partial class ModelCatalogTests
     public void UnloadableModelsAreNotListed() =>
         Assert.False(ModelHub.TryFind("ssd_mobilenet_v2_coco_quant_postprocess", out _));
 
+    /// <summary>The README's list of pinned entries is the catalog's.</summary>
+    [Fact]
+    public void ReadmeNamesExactlyThePinnedEntries()
+    {
+        var readme = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot(), "README.md"));
+        string line = Assert.Single(readme, l => l.StartsWith("- **Pinned**", StringComparison.Ordinal));
+        var named = Regex.Matches(line, "`([^`]+)`").Select(m => m.Groups[1].Value).Order().ToList();
+        Assert.Equal(ModelHub.Catalog.Where(e => e.IsHashPinned).Select(e => e.Name).Order().ToList(), named);
+    }
+
     /// <summary>V1 and V4 builders are developed on another branch; every other id must load here.</summary>
     [Fact]
     public void TorchvisionAndTimmV2V3ArchitecturesAreRegistered()
