@@ -15,6 +15,13 @@ for id in MobileNets MobileNets.Detection MobileNets.Segmentation MobileNets.Cli
   [ -d "$root/src/$id" ] || continue
   ls "$work/feed/$id".[0-9]*.nupkg >/dev/null || { echo "consume: package $id was not produced"; exit 1; }
 done
+# Package metadata every package must carry (from Directory.Build.props).
+for pkg in "$work/feed"/MobileNets*.nupkg; do
+  nuspec=$(unzip -p "$pkg" '*.nuspec')
+  for tag in '<projectUrl>' '<repository type="git" url=' '<license type="expression">' '<readme>'; do
+    grep -qF "$tag" <<<"$nuspec" || { echo "consume: $(basename "$pkg") has no $tag in its nuspec"; exit 1; }
+  done
+done
 mkdir -p "$work/app"
 cat > "$work/app/app.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">

@@ -7,16 +7,20 @@ internal static class CommandLine
 {
     public const int Ok = 0, BadFile = 1, BadArguments = 2;
 
-    static readonly Dictionary<string, Func<string[], TextWriter, int>> Verbs = new(StringComparer.Ordinal)
+    /// <summary>A verb: what runs it, the options taking a value and the switches it accepts (the usage text lists them all; tests hold it to that).</summary>
+    internal sealed record Verb(Func<string[], TextWriter, int> Run, IReadOnlyList<string> Options, IReadOnlyList<string> Flags);
+
+    internal static readonly IReadOnlyDictionary<string, Verb> Verbs = new Dictionary<string, Verb>(StringComparer.Ordinal)
     {
-        ["infer"] = InferCommand.Run,
-        ["info"] = InfoCommand.Run,
-        ["bench"] = BenchCommand.Run,
-        ["classify"] = ClassifyCommand.Run,
-        ["preprocess"] = PreprocessCommand.Run,
-        ["pull"] = PullCommand.Run,
-        ["detect"] = DetectCommand.Run,
-        ["segment"] = SegmentCommand.Run,
+        ["classify"] = new(ClassifyCommand.Run, ClassifyCommand.Options, ClassifyCommand.Flags),
+        ["detect"] = new(DetectCommand.Run, DetectCommand.Options, DetectCommand.Flags),
+        ["segment"] = new(SegmentCommand.Run, SegmentCommand.Options, SegmentCommand.Flags),
+        ["infer"] = new(InferCommand.Run, InferCommand.Options, InferCommand.Flags),
+        ["preprocess"] = new(PreprocessCommand.Run, PreprocessCommand.Options, PreprocessCommand.Flags),
+        ["info"] = new(InfoCommand.Run, InfoCommand.Options, InfoCommand.Flags),
+        ["models"] = new(ModelsCommand.Run, ModelsCommand.Options, ModelsCommand.Flags),
+        ["pull"] = new(PullCommand.Run, PullCommand.Options, PullCommand.Flags),
+        ["bench"] = new(BenchCommand.Run, BenchCommand.Options, BenchCommand.Flags),
     };
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
@@ -32,7 +36,7 @@ internal static class CommandLine
             }
             if (!Verbs.TryGetValue(args[0], out var verb))
                 throw new UsageException($"unknown command '{args[0]}' (commands: {string.Join(", ", Verbs.Keys)})");
-            return verb(args[1..], stdout);
+            return verb.Run(args[1..], stdout);
         }
         catch (Exception e)
         {
@@ -62,17 +66,21 @@ internal static class CommandLine
         return nl < 0 ? s : s[..nl];
     }
 
-    const string Usage = """
+    /// <summary>The help text: one line per form of every verb, with every option it accepts.</summary>
+    internal const string Usage = """
         mobilenets - MobileNet inference on the CPU, pure managed .NET
 
         usage:
-          mobilenets infer --model W [--arch A] [--width X] --input IO.safetensors --output OUT.safetensors
-          mobilenets classify IMAGE... [--model W] [--arch A] [--width X] [--top K] [--threads T] [--json]
-          mobilenets detect IMAGE --model W [--threshold T] [--out annotated.png] [--json]
+          mobilenets classify IMAGE... [--model W] [--arch A] [--width X] [--top K] [--threads T] [--out annotated.png] [--json]
+          mobilenets detect IMAGE --model W [--arch A] [--threshold T] [--out annotated.png] [--json]
           mobilenets segment IMAGE --model W [--arch A] [--alpha A] [--out overlay.png] [--json]
-          mobilenets preprocess IMAGE --arch A [--model W] --output OUT.safetensors
-          mobilenets pull NAME [--force]
-          mobilenets info  --model W [--arch A] [--width X] [--json]
-          mobilenets bench --arch A [--width X] [--input-size S] [--batch N] [--threads T] [--iterations K] [--warmup K] [--json]
+          mobilenets infer --model W [--arch A] [--width X] --input IO.safetensors --output OUT.safetensors
+          mobilenets preprocess IMAGE (--arch A | --model W) [--width X] --output OUT.safetensors
+          mobilenets info --model W [--arch A] [--width X] [--json]
+          mobilenets info --arch A [--width X] [--json]
+          mobilenets models [--json]
+          mobilenets pull NAME [--force] [--cache-dir DIR]
+          mobilenets bench --arch A [--width X] [--input-size S] [--batch N] [--threads T] [--iterations K] [--warmup K] [--classes C] [--json]
+          mobilenets help
         """;
 }

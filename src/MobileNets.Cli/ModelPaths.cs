@@ -1,4 +1,5 @@
 using MobileNets.Hub;
+using MobileNets.Weights;
 
 namespace MobileNets.Cli;
 
@@ -26,5 +27,13 @@ internal static class ModelPaths
     {
         if (File.Exists(model) || !ModelHub.TryFind(model, out var entry)) return (model, null);
         return (ModelHub.Resolve(model), entry.Architecture);
+    }
+
+    /// <summary>The architecture a weight file's metadata names, if any (null for a missing file or a TFLite graph).</summary>
+    public static string? ArchitectureOf(string path)
+    {
+        if (!File.Exists(path) || path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase)) return null;
+        using var source = WeightFiles.Open(path);
+        return source.Metadata.GetValueOrDefault("architecture");
     }
 }

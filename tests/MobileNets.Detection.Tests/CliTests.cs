@@ -77,4 +77,29 @@ public sealed class CliTests
         Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(2, CliRunner.Run("detect", "--model", bogus).ExitCode);
     }
+
+    [Fact]
+    public void Info_counts_the_parameters_of_the_file_and_the_MACs_at_320()
+    {
+        string weights = DetectionFixtures.Path("ssdlite320_mobilenet_v3_large.safetensors");
+        var r = CliRunner.Run("info", "--model", weights, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal("ssdlite320_mobilenet_v3_large", root.GetProperty("architecture").GetString());
+        Assert.Equal(6, root.GetProperty("num_classes").GetInt32());
+        Assert.Equal(0.25, root.GetProperty("width").GetDouble());
+        Assert.Equal(320, root.GetProperty("input_size").GetInt32());
+        Assert.Equal(Parameters(weights), root.GetProperty("parameters").GetInt64());
+        Assert.True(root.GetProperty("macs").GetInt64() > 0);
+    }
+
+    /// <summary>What torch's <c>parameters()</c> counts: every tensor but BatchNorm's running statistics.</summary>
+    static long Parameters(string weights)
+    {
+        using var file = SafeTensorsFile.Open(weights);
+        return file.Tensors.Where(t => !t.Name.EndsWith(".running_mean", StringComparison.Ordinal)
+            && !t.Name.EndsWith(".running_var", StringComparison.Ordinal) && !t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+            .Sum(t => t.ElementCount);
+    }
 }

@@ -38,4 +38,29 @@ public sealed class CliTests
         var drawn = ImageDecoder.DecodeFile(overlay);
         Assert.Equal((50, 30), (drawn.Width, drawn.Height));
     }
+
+    [Theory]
+    [InlineData("lraspp_mobilenet_v3_large")]
+    [InlineData("deeplabv3_mobilenet_v3_large_aux")]
+    public void Info_counts_the_parameters_of_the_file_aux_included(string fixture)
+    {
+        string weights = SegmentationParityTests.Fixture(fixture + ".safetensors");
+        var r = CliRunner.Run("info", "--model", weights, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var root = doc.RootElement;
+        Assert.StartsWith(root.GetProperty("architecture").GetString()!, fixture);
+        Assert.Equal(520, root.GetProperty("input_size").GetInt32());
+        Assert.Equal(Parameters(weights), root.GetProperty("parameters").GetInt64());
+        Assert.True(root.GetProperty("macs").GetInt64() > 0);
+    }
+
+    /// <summary>What torch's <c>parameters()</c> counts: every tensor but BatchNorm's running statistics.</summary>
+    static long Parameters(string weights)
+    {
+        using var file = SafeTensorsFile.Open(weights);
+        return file.Tensors.Where(t => !t.Name.EndsWith(".running_mean", StringComparison.Ordinal)
+            && !t.Name.EndsWith(".running_var", StringComparison.Ordinal) && !t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+            .Sum(t => t.ElementCount);
+    }
 }

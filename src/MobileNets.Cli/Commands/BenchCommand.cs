@@ -17,11 +17,17 @@ namespace MobileNets.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
+    /// <summary>The options taking a value that this verb accepts (without the leading <c>--</c>).</summary>
+    public static readonly string[] Options = ["arch", "width", "input-size", "batch", "threads", "iterations", "warmup", "classes"];
+
+    /// <summary>The switches this verb accepts.</summary>
+    public static readonly string[] Flags = ["json"];
+
     static readonly TimeSpan MinimumWarmup = TimeSpan.FromSeconds(2);
 
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = new ParsedArgs(args, ["arch", "width", "input-size", "batch", "threads", "iterations", "warmup", "classes"], ["json"]);
+        var a = new ParsedArgs(args, Options, Flags);
         if (a.Positionals.Count > 0) throw new UsageException($"unexpected argument '{a.Positionals[0]}'");
         var arch = ArchitectureRegistry.Find(a.Require("arch"));
         double width = a.Double("width", 0.05, 4) ?? arch.DefaultWidth;

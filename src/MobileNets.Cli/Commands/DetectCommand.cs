@@ -8,9 +8,15 @@ namespace MobileNets.Cli.Commands;
 /// <summary><c>detect IMAGE --model W [--arch A] [--threshold T] [--out annotated.png] [--json]</c>: objects in an image.</summary>
 internal static class DetectCommand
 {
+    /// <summary>The options taking a value that this verb accepts (without the leading <c>--</c>).</summary>
+    public static readonly string[] Options = ["model", "arch", "threshold", "out"];
+
+    /// <summary>The switches this verb accepts.</summary>
+    public static readonly string[] Flags = ["json"];
+
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = new ParsedArgs(args, ["model", "arch", "threshold", "out"], ["json"]);
+        var a = new ParsedArgs(args, Options, Flags);
         if (a.Positionals.Count != 1) throw new UsageException("detect needs exactly one IMAGE");
         float threshold = (float)(a.Double("threshold", 0, 1) ?? 0.5);
         using var detector = ObjectDetector.Load(a.Require("model"), a.Get("arch"));

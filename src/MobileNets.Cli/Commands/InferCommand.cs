@@ -12,9 +12,15 @@ namespace MobileNets.Cli.Commands;
 /// </summary>
 internal static class InferCommand
 {
+    /// <summary>The options taking a value that this verb accepts (without the leading <c>--</c>).</summary>
+    public static readonly string[] Options = ["model", "arch", "width", "input", "output"];
+
+    /// <summary>The switches this verb accepts.</summary>
+    public static readonly string[] Flags = [];
+
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = new ParsedArgs(args, ["model", "arch", "width", "input", "output"], []);
+        var a = new ParsedArgs(args, Options, Flags);
         if (a.Positionals.Count > 0) throw new UsageException($"unexpected argument '{a.Positionals[0]}'");
         string modelPath = a.Require("model"), inputPath = a.Require("input"), outputPath = a.Require("output");
         var width = a.Double("width", 0.01, 8);
@@ -22,21 +28,13 @@ internal static class InferCommand
         var (file, published) = ModelPaths.Resolve(modelPath);
         if (file.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase)) return TfLiteInfer.Run(file, inputPath, outputPath);
         var (input, shape) = ReadInput(inputPath);
-        string? arch = a.Get("arch") ?? published ?? ArchitectureOf(file);
+        string? arch = a.Get("arch") ?? published ?? ModelPaths.ArchitectureOf(file);
         if (DetectionInfer.Handles(arch)) return DetectionInfer.Run(file, arch, input, shape, outputPath);
         if (SegmentationInfer.Handles(arch)) return SegmentationInfer.Run(file, arch, input, shape, outputPath);
         var model = ClassifierModel.Load(file, arch, width);
         var logits = model.Logits(input, shape[0], shape[2], shape[3]);
         SafeTensorsWriter.Write(outputPath, [SafeTensorsWriter.Float32("logits", [shape[0], model.NumClasses], logits)]);
         return CommandLine.Ok;
-    }
-
-    /// <summary>The architecture the weight file's metadata names, if any.</summary>
-    static string? ArchitectureOf(string modelPath)
-    {
-        if (!File.Exists(modelPath)) return null;
-        using var source = WeightFiles.Open(modelPath);
-        return source.Metadata.GetValueOrDefault("architecture");
     }
 
     /// <summary>The <c>input</c> tensor, checked to be N x 3 x H x W.</summary>

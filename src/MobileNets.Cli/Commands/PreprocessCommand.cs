@@ -11,9 +11,15 @@ namespace MobileNets.Cli.Commands;
 /// </summary>
 internal static class PreprocessCommand
 {
+    /// <summary>The options taking a value that this verb accepts (without the leading <c>--</c>).</summary>
+    public static readonly string[] Options = ["arch", "model", "width", "output"];
+
+    /// <summary>The switches this verb accepts.</summary>
+    public static readonly string[] Flags = [];
+
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = new ParsedArgs(args, ["arch", "model", "width", "output"], []);
+        var a = new ParsedArgs(args, Options, Flags);
         if (a.Positionals.Count != 1) throw new UsageException("preprocess needs exactly one IMAGE");
         string output = a.Require("output");
         string? model = a.Get("model");

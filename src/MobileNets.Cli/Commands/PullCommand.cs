@@ -10,9 +10,15 @@ namespace MobileNets.Cli.Commands;
 /// </summary>
 internal static class PullCommand
 {
+    /// <summary>The options taking a value that this verb accepts (without the leading <c>--</c>).</summary>
+    public static readonly string[] Options = ["cache-dir"];
+
+    /// <summary>The switches this verb accepts.</summary>
+    public static readonly string[] Flags = ["force"];
+
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = new ParsedArgs(args, ["cache-dir"], ["force"]);
+        var a = new ParsedArgs(args, Options, Flags);
         if (a.Positionals.Count != 1)
             throw new UsageException(a.Positionals.Count == 0 ? "pull needs a model name (e.g. mobilenetv3_large_100.ra_in1k)" : $"unexpected argument '{a.Positionals[1]}'");
         var entry = ModelHub.Find(a.Positionals[0]);

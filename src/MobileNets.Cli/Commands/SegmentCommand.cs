@@ -8,9 +8,15 @@ namespace MobileNets.Cli.Commands;
 /// <summary><c>segment IMAGE --model W [--arch A] [--alpha A] [--out overlay.png] [--json]</c>: a class per pixel.</summary>
 internal static class SegmentCommand
 {
+    /// <summary>The options taking a value that this verb accepts (without the leading <c>--</c>).</summary>
+    public static readonly string[] Options = ["model", "arch", "out", "alpha"];
+
+    /// <summary>The switches this verb accepts.</summary>
+    public static readonly string[] Flags = ["json"];
+
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = new ParsedArgs(args, ["model", "arch", "out", "alpha"], ["json"]);
+        var a = new ParsedArgs(args, Options, Flags);
         if (a.Positionals.Count != 1) throw new UsageException("segment needs exactly one IMAGE");
         float alpha = (float)(a.Double("alpha", 0, 1) ?? 0.5);
         using var segmenter = SemanticSegmenter.Load(a.Require("model"), a.Get("arch"));

@@ -31,11 +31,14 @@ internal sealed class SegmentationModel
     public double Width { get; }
     public int NumClasses => _head.NumClasses;
     public bool HasAuxiliary => _aux != null;
+    /// <summary>Weights and biases bound, BatchNorm statistics excluded (as torch's <c>parameters()</c>), the auxiliary classifier included when present.</summary>
+    public long ParameterCount { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    SegmentationModel(string architecture, double width, TappedBackbone backbone, ISegmentationHead head, FcnHead? aux, IReadOnlyDictionary<string, string> metadata)
+    SegmentationModel(string architecture, double width, TappedBackbone backbone, ISegmentationHead head, FcnHead? aux, long parameters,
+        IReadOnlyDictionary<string, string> metadata)
     {
-        Architecture = architecture; Width = width; _backbone = backbone; _head = head; _aux = aux; Metadata = metadata;
+        Architecture = architecture; Width = width; _backbone = backbone; _head = head; _aux = aux; ParameterCount = parameters; Metadata = metadata;
         if (aux != null && aux.NumClasses != head.NumClasses)
             throw new ModelFormatException($"the auxiliary classifier has {aux.NumClasses} classes, the classifier {head.NumClasses}");
     }
@@ -61,7 +64,8 @@ internal sealed class SegmentationModel
 
         var network = WidthSearch.Find(backboneScope, w => DilatedBackboneSpec.Build(architecture, w).Network, architecture);
         var spec = DilatedBackboneSpec.Build(architecture, network.Width);
-        var backbone = new TappedBackbone(new WeightBinder(backboneScope, width).Bind(spec.Network), spec.TappedAtLowAndHigh);
+        var backboneBinder = new WeightBinder(backboneScope, width);
+        var backbone = new TappedBackbone(backboneBinder.Bind(spec.Network), spec.TappedAtLowAndHigh);
 
         var headBinder = new WeightBinder(headScope, width);
         ISegmentationHead head = architecture == LrAspp
@@ -70,14 +74,16 @@ internal sealed class SegmentationModel
         headBinder.EnsureAllConsumed();
 
         FcnHead? aux = null;
+        long parameters = backboneBinder.ParameterCount + headBinder.ParameterCount;
         if (auxScope.Names.Any())
         {
             if (architecture == LrAspp) throw new ModelFormatException($"{source.Source}: unexpected tensor '{auxScope.Names.First()}' (LR-ASPP has no auxiliary classifier)");
             var auxBinder = new WeightBinder(auxScope, width);
             aux = FcnHead.Bind(auxBinder, auxScope, spec.LowChannels);
             auxBinder.EnsureAllConsumed();
+            parameters += auxBinder.ParameterCount;
         }
-        return new SegmentationModel(architecture, network.Width, backbone, head, aux, new Dictionary<string, string>(source.Metadata));
+        return new SegmentationModel(architecture, network.Width, backbone, head, aux, parameters, new Dictionary<string, string>(source.Metadata));
     }
 
     /// <summary>The architecture whose head tensors the file holds.</summary>

@@ -166,6 +166,20 @@ public sealed class ImageClassifier : IDisposable
         return FloatClassifierBackend.Tensor([Transform.Prepare(image)], Transform);
     }
 
+    /// <summary>
+    /// A copy of <paramref name="image"/> with the predictions written in its top-left corner, one tag
+    /// per prediction ("91.3% tabby, tabby cat"), the best first.
+    /// </summary>
+    /// <param name="image">The classified image.</param>
+    /// <param name="predictions">Its predictions, as <see cref="Classify(RgbImage, int)"/> returns them.</param>
+    /// <returns>A new image; <paramref name="image"/> is not changed.</returns>
+    public static RgbImage Draw(RgbImage image, IReadOnlyList<Prediction> predictions)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(predictions);
+        return Drawing.PredictionPainter.Draw(image, predictions);
+    }
+
     IReadOnlyList<Prediction> ClassifyDecoded(RgbImage image, int top) => ClassifyBatch([image], top)[0];
 
     List<Prediction> TopK(ReadOnlySpan<float> probabilities, int top)

@@ -9,6 +9,8 @@ namespace MobileNets.Hub;
 /// exclusively, so two processes cannot interleave), resuming an interrupted download with an HTTP
 /// Range request (or restarting cleanly when the server will not resume), verifying size and
 /// SHA-256, and only then renaming it into place, so the final path only ever holds a verified file.
+/// An entry without a pinned SHA-256 is trusted on first use (<see cref="RecordedHash"/>): its first
+/// download's hash is recorded beside it and later downloads must match.
 /// A failed verification deletes the partial file; an interruption or cancellation keeps it for resuming.
 /// </summary>
 internal static class HubDownloader
@@ -52,19 +54,21 @@ internal static class HubDownloader
             throw new ModelDownloadException($"cannot write '{partial}': {FirstLine(e.Message)} (is another download of {entry.Name} running?)", e);
         }
 
-        string? mismatch;
+        string? digest, mismatch;
         await using (file.ConfigureAwait(false))
         {
             if (force) file.SetLength(0);
             await TransferAsync(entry, final, file, client ?? SharedClient.Value, progress, cancellationToken).ConfigureAwait(false);
-            mismatch = await FileVerifier.MismatchAsync(file, entry, cancellationToken).ConfigureAwait(false);
+            (digest, mismatch) = await FileVerifier.CheckAsync(file, entry, cancellationToken).ConfigureAwait(false);
         }
+        if (mismatch == null && !entry.IsHashPinned) mismatch = RecordedHash.Mismatch(final, digest!);
         if (mismatch != null)
         {
             File.Delete(partial);
             throw new ModelDownloadException($"{entry.Name}: the file downloaded from {entry.Url} failed verification ({mismatch}); it was deleted");
         }
         File.Move(partial, final, overwrite: true);
+        if (!entry.IsHashPinned) RecordedHash.RecordIfAbsent(final, digest!);
         return final;
     }
 

@@ -18,6 +18,10 @@ namespace MobileNets.Hub;
 /// blob was available, null otherwise. Their inputs are uint8 with the normalization (x/127.5 - 1)
 /// folded into the input quantization: mean 0.5, std 0.5 in [0, 1] units; the whole image is resized.</item>
 /// </list>
+/// Entries without a full SHA-256 (<see cref="ModelHubEntry.IsHashPinned"/> false) are trusted on first use:
+/// the hash of their first download is recorded in the cache and later downloads must match it
+/// (<see cref="RecordedHash"/>). Only models the library can load are listed (TFLite's SSD with its
+/// custom post-processing operator is not).
 /// </summary>
 internal static class ModelCatalog
 {
@@ -124,9 +128,6 @@ internal static class ModelCatalog
         new("deeplabv3_mnv2_pascal_quant", Coral("deeplabv3_mnv2_pascal_quant.tflite"), 2193224,
             "350af47fd346ea6d74b58833a351f583ba860e9806ec5bd292ff8d8f1f249398", null, "deeplabv3_mobilenet_v2", LabelSet.Voc,
             EvalTransform.WholeImage(513, 513, ResizeInterpolation.Bilinear, InceptionMean, InceptionStd)),
-        new("ssd_mobilenet_v2_coco_quant_postprocess", Coral("ssd_mobilenet_v2_coco_quant_postprocess.tflite"), null, null, null,
-            "ssd_mobilenet_v2", LabelSet.Coco,
-            EvalTransform.WholeImage(300, 300, ResizeInterpolation.Bilinear, InceptionMean, InceptionStd)),
     ];
 
     /// <summary>A timm tag: its evaluation transform is timm's pretrained config of that tag (embedded, see TimmPretrainedConfigs).</summary>

@@ -8,6 +8,9 @@ namespace MobileNets.Hub;
 /// temporary file, are checked against the catalog's size and SHA-256 (or, where those could not be
 /// recorded offline, its size, torchvision's hash prefix and the server's Content-Length) and are
 /// renamed into place only when they pass; an interrupted download resumes on the next call.
+/// Entries without a pinned SHA-256 (<see cref="ModelHubEntry.IsHashPinned"/>) are trusted on first
+/// use: the first download's SHA-256 is recorded beside the cached file (<c>FILE.sha256</c>) and a later
+/// download with another hash is deleted and refused. A cached file is not hashed again when it is used.
 /// </summary>
 public static class ModelHub
 {

@@ -24,7 +24,9 @@ public enum LabelSet
 /// <param name="Url">Where the file is downloaded from.</param>
 /// <param name="Size">The file's length in bytes, or null when it could not be recorded offline.</param>
 /// <param name="Sha256">The file's SHA-256 (lowercase hex), or null when it could not be recorded offline; then the
-/// download is checked against <paramref name="Size"/> and <paramref name="Sha256Prefix"/> where known, and always against the server's Content-Length.</param>
+/// download is checked against <paramref name="Size"/> and <paramref name="Sha256Prefix"/> where known and always against
+/// the server's Content-Length, and trusted on first use: the first download's SHA-256 is recorded in the cache
+/// (<c>FILE.sha256</c>) and every later download of the entry into that cache must match it.</param>
 /// <param name="Sha256Prefix">The leading hex digits of the SHA-256 embedded in torchvision's file names
 /// (checked as torch.hub's check_hash does), or null.</param>
 /// <param name="Architecture">The architecture id (as <c>--arch</c> takes it).</param>
@@ -43,6 +45,9 @@ public sealed record ModelHubEntry(
     /// <summary>The file name in the cache: the entry's name plus the extension of its URL (<c>.safetensors</c>, <c>.pth</c>, <c>.tflite</c>).</summary>
     public string FileName => Name + Path.GetExtension(new Uri(Url).AbsolutePath);
 
-    /// <summary>Whether the catalog holds a full SHA-256 for the file.</summary>
+    /// <summary>
+    /// Whether the catalog holds a full SHA-256 for the file. When it does not, downloads are trusted on
+    /// first use: the first one's SHA-256 is recorded beside the cached file and later ones must match it.
+    /// </summary>
     public bool IsHashPinned => Sha256 != null;
 }

@@ -33,16 +33,20 @@ internal sealed class TfLiteModel : IDisposable
     public IReadOnlyList<TfLiteTensorInfo> Inputs { get; }
     public IReadOnlyList<TfLiteTensorInfo> Outputs { get; }
 
+    /// <summary>Parameters, multiply-accumulates and weight quantization scheme of the graph.</summary>
+    public TfLiteModelSummary Summary { get; }
+
     /// <summary>The most threads one inference may use (1: only the caller's).</summary>
     public int Threads => _parallelism.Threads;
 
     /// <summary>How operators are split among the threads (tests force splits of small models through it).</summary>
     internal OperatorParallelism Parallelism => _parallelism;
 
-    TfLiteModel(string source, bool tfliteKernels, GraphTensor[] tensors, GraphOperator[] operators, GraphTensor[] inputs, GraphTensor[] outputs, int threads)
+    TfLiteModel(string source, bool tfliteKernels, GraphTensor[] tensors, GraphOperator[] operators, GraphTensor[] inputs, GraphTensor[] outputs, int threads,
+        TfLiteModelSummary summary)
     {
         _parallelism = new OperatorParallelism(threads);
-        Source = source; UsesTfLiteKernels = tfliteKernels; _tensors = tensors; _operators = operators; _inputs = inputs; _outputs = outputs;
+        Source = source; UsesTfLiteKernels = tfliteKernels; Summary = summary; _tensors = tensors; _operators = operators; _inputs = inputs; _outputs = outputs;
         Inputs = inputs.Select(Info).ToArray();
         Outputs = outputs.Select(Info).ToArray();
     }
@@ -117,7 +121,8 @@ internal sealed class TfLiteModel : IDisposable
             if (!produced[o]) throw new ModelFormatException($"{source}: output {tensors[o].Describe} is never written");
         foreach (int i in graph.Inputs)
             if (tensors[i].IsConstant) throw new ModelFormatException($"{source}: input {tensors[i].Describe} is a constant");
-        return new TfLiteModel(source, tfliteKernels, tensors, operators, graph.Inputs.Select(i => tensors[i]).ToArray(), graph.Outputs.Select(i => tensors[i]).ToArray(), threads);
+        return new TfLiteModel(source, tfliteKernels, tensors, operators, graph.Inputs.Select(i => tensors[i]).ToArray(), graph.Outputs.Select(i => tensors[i]).ToArray(), threads,
+            TfLiteModelSummary.Of(model));
     }
 
     static TfLiteTensorInfo Info(GraphTensor t)

@@ -67,7 +67,21 @@ public partial class ModelCatalogTests
         Assert.Equal(3610798, q.Size);
         Assert.Equal(LabelSet.ImageNet1001, q.Labels);
         Assert.Equal(LabelSet.Voc, ModelHub.Find("deeplabv3_mnv2_pascal_quant").Labels);
-        Assert.Equal(LabelSet.Coco, ModelHub.Find("ssd_mobilenet_v2_coco_quant_postprocess").Labels);
+    }
+
+    /// <summary>Only models the library can load: TFLite's SSD (custom post-processing operator) is not listed.</summary>
+    [Fact]
+    public void UnloadableModelsAreNotListed() =>
+        Assert.False(ModelHub.TryFind("ssd_mobilenet_v2_coco_quant_postprocess", out _));
+
+    /// <summary>The README's list of pinned entries is the catalog's.</summary>
+    [Fact]
+    public void ReadmeNamesExactlyThePinnedEntries()
+    {
+        var readme = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot(), "README.md"));
+        string line = Assert.Single(readme, l => l.StartsWith("- **Pinned**", StringComparison.Ordinal));
+        var named = Regex.Matches(line, "`([^`]+)`").Select(m => m.Groups[1].Value).Order().ToList();
+        Assert.Equal(ModelHub.Catalog.Where(e => e.IsHashPinned).Select(e => e.Name).Order().ToList(), named);
     }
 
     /// <summary>V1 and V4 builders are developed on another branch; every other id must load here.</summary>
