@@ -9,7 +9,8 @@ Format checks use only the standard library (struct/json/zipfile): 8-byte LE hea
 header padded with spaces to a multiple of 8, data offsets contiguous, no holes, in bounds;
 F32/F16/I64 only; `__metadata__` keys; `inputs.safetensors` holds one F16 (N,3,H,W) batch per batch
 size and every case's input_shape is a window of its batch; io files hold `logits` F32
-(N,num_classes); manifest entries agree with the files; the folder and all fixtures together stay within the budgets of
+(N,num_classes); classify files hold `logits` F32 (images,num_classes) of committed images; manifest
+entries agree with the files; the folder and all fixtures together stay within the budgets of
 fixture_files.py (files may be stored as NAME.zip, see there).
 """
 
@@ -29,6 +30,7 @@ import fixture_files  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 FIXTURES = os.path.join(REPO, "tests", "MobileNets.Tests", "Fixtures", "Classifiers")
+IMAGING_INPUTS = os.path.join(REPO, "tests", "MobileNets.Tests", "Fixtures", "Imaging", "inputs")
 SIZES = {"F32": 4, "F16": 2, "I64": 8}
 META_KEYS = {"architecture", "width", "num_classes", "library", "generator", "reference"}
 MANIFEST_KEYS = {"case", "weights", "io", "architecture", "width", "num_classes", "library", "input_shape",
@@ -115,6 +117,13 @@ def main():
         assert batch["dtype"] == "F16" and c == bc == 3 and n == bn and h <= bh and w <= bw, \
             f"{e['case']}: input {e['input_shape']} is not a window of {e['input_tensor']} {batch}"
         check_logits(os.path.join(args.dir, e["io"]), n, e["num_classes"], e["case"])
+        if "classify" in e:
+            listed.add(e["classify"])
+            images = e["classify_images"]
+            meta = check_logits(os.path.join(args.dir, e["classify"]), len(images), e["num_classes"], e["classify"])
+            assert meta["images"].split(",") == images, f"{e['classify']}: images {meta['images']}"
+            for name in images:
+                assert os.path.exists(os.path.join(IMAGING_INPUTS, name)), f"{e['classify']}: no image {name}"
     on_disk = fixture_files.names(args.dir)
     assert on_disk == listed, f"files not in the manifest: {sorted(on_disk - listed)}; missing: {sorted(listed - on_disk)}"
     size = fixture_files.apparent_size(args.dir)
@@ -152,6 +161,8 @@ def stored_logits(path):
 def rerun(folder, manifest):
     """Every stored logit reproduced bit for bit by torch from the stored weights and inputs."""
     import torch
+    from PIL import Image
+    from torchvision.transforms._presets import ImageClassification
     torch.set_num_threads(1)
     for e in manifest:
         model = load_model(folder, e)
@@ -163,6 +174,14 @@ def rerun(folder, manifest):
             y = model(x)
         ref = stored_logits(os.path.join(folder, e["io"]))
         assert torch.equal(y, ref), f"{e['case']}: rerun differs by {(y - ref).abs().max().item():g}"
+        if "classify" in e:
+            # torchvision's preset with the library's default for torchvision ids (issue 3)
+            transform = ImageClassification(crop_size=224, resize_size=256)
+            images = torch.stack([transform(Image.open(os.path.join(IMAGING_INPUTS, n)).convert("RGB")) for n in e["classify_images"]])
+            with torch.no_grad():
+                y = model(images)
+            ref = stored_logits(os.path.join(folder, e["classify"]))
+            assert torch.equal(y, ref), f"{e['classify']}: rerun differs by {(y - ref).abs().max().item():g}"
     print(f"rerun: {len(manifest)} cases reproduce bit for bit")
 
 

@@ -13,6 +13,8 @@ before writing
                          a case's input is the top-left (H,W) window of `batch<N>`
   <case>.safetensors     the state_dict (F32 or F16 floats, I64 num_batches_tracked) + __metadata__
   <case>.io.safetensors  `logits` F32 (N,num_classes) of the case's input
+  <case>.classify.safetensors  (CLASSIFY_CASES only) `logits` F32 of committed images through the id's
+                         eval transform (torchvision's own, on PIL images)
   manifest.json          one entry per case
 
 Files of 32 KB and more are committed deflated as `<file>.zip` (tools/reference/fixture_files.py);
@@ -48,6 +50,7 @@ import safetensors_io as st  # noqa: E402
 
 GENERATOR = "tools/reference/make_classifier_fixtures.py"
 OUT_DIR = os.path.join(REPO, "tests", "MobileNets.Tests", "Fixtures", "Classifiers")
+IMAGING_INPUTS = os.path.join(REPO, "tests", "MobileNets.Tests", "Fixtures", "Imaging", "inputs")
 BUDGET_BYTES = fixture_files.CLASSIFIER_BUDGET_BYTES  # apparent size of the folder as committed
 
 
@@ -376,6 +379,46 @@ def run_case(c: Case, out_dir: str, inputs: dict, verify: bool = True) -> dict:
             "logit_std": logits.std().item()}
 
 
+# Issue 3: `ImageClassifier.Classify` returns softmax(reference logits) of the same preprocessed
+# input. For these cases the reference preprocesses committed images itself: PIL decodes them and
+# torchvision's own preset class runs the transform the library uses for a torchvision id whose file
+# names none (issue 3: Resize(256, bilinear, antialias), CenterCrop(224), Normalize(ImageNet), what
+# the IMAGENET1K_V1 weights were evaluated with); the fixture model then gives the logits. Lossless
+# images, so decoding is not a source of difference.
+CLASSIFY_CASES = {"mobilenet_v3_large": ("png_rgb8.png", "bmp_24.bmp")}
+
+
+def classify_file(case: str) -> str:
+    return case + ".classify.safetensors"
+
+
+def eval_transform(arch: str):
+    a = zoo.ARCHS[arch]
+    if a.library != "torchvision":
+        raise NotImplementedError(f"{arch}: only torchvision eval transforms are wired up here")
+    from torchvision.transforms._presets import ImageClassification
+    return ImageClassification(crop_size=224, resize_size=256)
+
+
+def run_classify(c: Case, out_dir: str) -> dict:
+    from PIL import Image
+    images = CLASSIFY_CASES[c.case]
+    transform = eval_transform(c.arch)
+    batch = torch.stack([transform(Image.open(os.path.join(IMAGING_INPUTS, name)).convert("RGB")) for name in images])
+    with torch.no_grad():
+        logits = build_case(c)(batch).float()
+    meta = {
+        "case": c.case,
+        "architecture": c.arch,
+        "generator": GENERATOR,
+        "reference": zoo.reference_string(zoo.ARCHS[c.arch].library),
+        "images": ",".join(images),  # in tests/MobileNets.Tests/Fixtures/Imaging/inputs
+        "transform": " ".join(repr(transform).split()),
+    }
+    size = st.save_fixture(os.path.join(out_dir, classify_file(c.case)), {"logits": logits.contiguous()}, meta)
+    return {"classify_bytes": size, "max_abs_logit": logits.abs().max().item()}
+
+
 def manifest_entry(c: Case) -> dict:
     arch = zoo.ARCHS[c.arch]
     n, h, w = c.input
@@ -393,6 +436,7 @@ def manifest_entry(c: Case) -> dict:
         "family": arch.family,
         "dtype": c.dtype,
         "seed": c.seed,
+        **({"classify": classify_file(c.case), "classify_images": list(CLASSIFY_CASES[c.case])} if c.case in CLASSIFY_CASES else {}),
     }
 
 
@@ -452,6 +496,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     for c in cases:
         try:
             r = run_case(c, args.out, inputs, verify=not args.no_verify)
+            if c.case in CLASSIFY_CASES:
+                r.update(run_classify(c, args.out))
         except RuntimeError as e:
             if not args.keep_going:
                 raise
@@ -475,7 +521,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         f.write("[\n" + ",\n".join("  " + json.dumps(e) for e in entries) + "\n]\n")
     # stale files from renamed/removed cases
-    keep = {e[k] for e in entries for k in ("weights", "io")} | {INPUTS_FILE, "manifest.json"}
+    keep = {e[k] for e in entries for k in ("weights", "io", "classify") if k in e} | {INPUTS_FILE, "manifest.json"}
     for fn in sorted(fixture_files.names(args.out) - keep):
         print(f"warning: {fn} is not produced by any case", file=sys.stderr)
     total = fixture_files.apparent_size(args.out)  # what `du -sb` reports

@@ -7,8 +7,9 @@ namespace MobileNets.Tests.Models;
 /// <param name="InputFile">The file holding the shared inputs the case's input is cut from.</param>
 /// <param name="InputTensor">The shared input batch in <paramref name="InputFile"/> (one per batch size).</param>
 /// <param name="InputShape">(N, 3, H, W): the case's input is the top-left H x W window of that batch.</param>
+/// <param name="Classify">Reference logits of committed images through the id's eval transform, when the case has them.</param>
 public sealed record ClassifierCase(string Case, string Weights, string Io, string Architecture, double Width, int NumClasses, string Library,
-    string InputFile, string InputTensor, int[] InputShape)
+    string InputFile, string InputTensor, int[] InputShape, string? Classify = null)
 {
     public override string ToString() => Case;
 }
@@ -32,7 +33,8 @@ public static class ClassifierFixtures
             e.GetProperty("library").GetString()!,
             e.GetProperty("input_file").GetString()!,
             e.GetProperty("input_tensor").GetString()!,
-            e.GetProperty("input_shape").EnumerateArray().Select(d => d.GetInt32()).ToArray())).ToList();
+            e.GetProperty("input_shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
+            e.TryGetProperty("classify", out var classify) ? classify.GetString() : null)).ToList();
     }
 
     public static TheoryData<string> CaseNames()
