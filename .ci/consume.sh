@@ -37,7 +37,11 @@ using MobileNets;
 using var classifier = ImageClassifier.Load(args[0]);
 foreach (var p in classifier.Classify(args[1], top: 5)) Console.WriteLine(p);
 CS
-model="$root/tests/MobileNets.Tests/Fixtures/Classifiers/mobilenetv3_large_100_w0.25.safetensors"
+# Large fixtures are committed deflated (NAME.zip holds NAME, tools/reference/fixture_files.py); the
+# test build unpacks them, this script may run before it.
+fixture="$root/tests/MobileNets.Tests/Fixtures/Classifiers/mobilenetv3_large_100_w0.25.safetensors"
+model="$work/$(basename "$fixture")"
+if [ -f "$fixture" ]; then cp "$fixture" "$model"; else python3 -m zipfile -e "$fixture.zip" "$work"; fi
 image="$root/../shared/data/images/cat.bmp"
 [ -f "$image" ] || image="$root/tests/MobileNets.Tests/Fixtures/Imaging/inputs/png_rgb8.png"
 [ -f "$image" ] || image=$(ls "$root"/tests/MobileNets.Tests/Fixtures/Imaging/inputs/*.png | head -1)

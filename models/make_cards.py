@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Writes the model cards: models/README.md (table) and models/cards.json (same numbers, for tests).
+README.md ends with the options left out, copied from models/notes-v1v4.md (edit them there).
 
   PYTHONPATH=/path/to/timm python3 models/make_cards.py [--check]
 
@@ -43,6 +44,8 @@ import mobilenet_zoo as zoo  # noqa: E402
 
 README = os.path.join(HERE, "README.md")
 CARDS = os.path.join(HERE, "cards.json")
+NOTES = os.path.join(HERE, "notes-v1v4.md")
+LEFT_OUT_HEADING = "## Options timm defines that no registered id uses (left out)"
 
 
 def count_macs(model: torch.nn.Module, input_size) -> dict:
@@ -198,6 +201,28 @@ def fmt_weights(card):
     return "<br>".join(out)
 
 
+def left_out_section() -> list:
+    """The notes' section on the timm options the library leaves out, for the model card: written
+    once in notes-v1v4.md, copied here so the card says what is missing (issue 4)."""
+    with open(NOTES) as f:
+        lines = f.read().split("\n")
+    start = lines.index(LEFT_OUT_HEADING) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    body = lines[start:end]
+    while body and not body[-1].strip():
+        body.pop()
+    return [
+        "## Left out",
+        "",
+        "Options that timm's MobileNetV1 / MobileNetV4 / MnasNet definitions (and torchvision's MNASNet",
+        "loader) carry but that no supported id uses are not implemented, among them Mobile MQA's",
+        "query downsampling (`query_strides`). The list below is copied from",
+        "[notes-v1v4.md](notes-v1v4.md), which also describes the numerics.",
+        *body,
+        "",
+    ]
+
+
 def render(cards) -> str:
     lines = [
         "# Model cards",
@@ -235,6 +260,7 @@ def render(cards) -> str:
             f"{c['macs'] / 1e6:,.1f} M | {(f'{attn / 1e6:,.1f} M' if attn else '')} | "
             f"{c['input_size'][1]}x{c['input_size'][2]} | {fmt_weights(c)} |")
     lines.append("")
+    lines += left_out_section()
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ storage keys are memory addresses, so their bytes differ from run to run):
       views sharing one storage, with their values as contiguous float32 in the twin
   wrapped.pth              {"state_dict": ..., "epoch": 3, "arch": "..."} as training scripts save it
   hostile/*.pth            files the reader must refuse (see HOSTILE below)
+Files of 32 KB and more are committed deflated as `<file>.zip` (tools/reference/fixture_files.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ import zipfile
 import numpy as np
 import torch
 import torchvision
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixture_files  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "MobileNets.Tests", "Fixtures", "PyTorch")
@@ -54,11 +58,7 @@ def save_safetensors(path: str, tensors: dict, metadata: dict | None = None) -> 
         offset += len(raw)
     hj = json.dumps(header, separators=(",", ":")).encode()
     hj += b" " * (-len(hj) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hj)))
-        f.write(hj)
-        for b in blobs:
-            f.write(b)
+    fixture_files.write(path, struct.pack("<Q", len(hj)) + hj + b"".join(blobs))
 
 
 def torch_save_bytes(obj, legacy: bool = False) -> bytes:
@@ -70,8 +70,7 @@ def torch_save_bytes(obj, legacy: bool = False) -> bytes:
 def write(name: str, data: bytes) -> None:
     path = os.path.join(OUT, name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(data)
+    fixture_files.write(path, data)
 
 
 # ---------------------------------------------------------------- the model
@@ -223,10 +222,7 @@ def main() -> None:
     views_fixtures()
     wrapped_fixture()
     hostile_fixtures()
-    total = 0
-    for root, _, files in os.walk(OUT):
-        for f in files:
-            total += os.path.getsize(os.path.join(root, f))
+    total = fixture_files.apparent_size(OUT)
     print(f"wrote fixtures to {os.path.normpath(OUT)}: {total} bytes")
 
 

@@ -15,6 +15,8 @@ from typing import Dict, Mapping, Optional, Tuple
 import numpy as np
 import torch
 
+import fixture_files
+
 _DTYPES = {
     torch.float32: ("F32", np.float32),
     torch.float16: ("F16", np.float16),
@@ -38,8 +40,8 @@ def _tensor_bytes(t: torch.Tensor) -> Tuple[str, bytes]:
     return name, t.numpy().astype(np.dtype(np_dtype).newbyteorder("<")).tobytes()
 
 
-def save(path: str, tensors: Mapping[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> int:
-    """Writes `tensors` to `path`; returns the file size in bytes."""
+def dumps(tensors: Mapping[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> bytes:
+    """The safetensors bytes of `tensors`."""
     items = []
     for name, t in tensors.items():
         dt, raw = _tensor_bytes(t)
@@ -58,18 +60,27 @@ def save(path: str, tensors: Mapping[str, torch.Tensor], metadata: Optional[Dict
         offset += len(raw)
     hj = json.dumps(header, separators=(",", ":"), ensure_ascii=True).encode("utf-8")
     hj += b" " * ((-len(hj)) % 8)
+    return struct.pack("<Q", len(hj)) + hj + b"".join(raw for _, _, _, raw, _ in items)
+
+
+def save(path: str, tensors: Mapping[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> int:
+    """Writes `tensors` to `path`; returns the file size in bytes."""
+    data = dumps(tensors, metadata)
     with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hj)))
-        f.write(hj)
-        for _, _, _, raw, _ in items:
-            f.write(raw)
-    return 8 + len(hj) + offset
+        f.write(data)
+    return len(data)
+
+
+def save_fixture(path: str, tensors: Mapping[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> int:
+    """Writes a test fixture (deflated as `path.zip` when that pays, see fixture_files.py); returns
+    the bytes stored."""
+    return fixture_files.write(path, dumps(tensors, metadata))
 
 
 def load(path: str) -> Tuple[Dict[str, torch.Tensor], Dict[str, str]]:
-    """Reads a safetensors file written by anyone; returns (tensors, metadata)."""
-    with open(path, "rb") as f:
-        data = f.read()
+    """Reads a safetensors file written by anyone (or a fixture stored as `path.zip`); returns
+    (tensors, metadata)."""
+    data = fixture_files.read(path)
     (n,) = struct.unpack("<Q", data[:8])
     header = json.loads(data[8:8 + n].decode("utf-8"))
     meta = header.pop("__metadata__", {}) or {}

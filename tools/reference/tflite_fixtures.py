@@ -16,6 +16,8 @@ tflite_cases.py models (int8 per-channel, float32, single operators, random weig
   't:NAME' for every other operator's output tensor NAME (TFLite run with its graph output re-pointed there).
   unsupported_operator.tflite: a SPLIT model the engine must refuse at load.
 
+Files of 32 KB and more are committed deflated as `<file>.zip` (tools/reference/fixture_files.py).
+
 usage: tflite_fixtures.py SHARED_DATA_DIR OUT_DIR
 """
 import json, os, struct, subprocess, sys, tempfile
@@ -26,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REF_JS = os.path.join(HERE, '..', '..', '..', 'shared', 'tools', 'tflite-node', 'ref.js')
 
 
-def write_safetensors(path, tensors, metadata=None):
+def safetensors_bytes(tensors, metadata=None):
     header, off, blobs = ({'__metadata__': metadata} if metadata else {}), 0, []
     for name, a in tensors.items():
         a = np.ascontiguousarray(a); b = a.tobytes()
@@ -34,9 +36,19 @@ def write_safetensors(path, tensors, metadata=None):
                         'shape': list(a.shape), 'data_offsets': [off, off + len(b)]}
         off += len(b); blobs.append(b)
     h = json.dumps(header, separators=(',', ':')).encode(); h += b' ' * ((8 - len(h) % 8) % 8)
+    return struct.pack('<Q', len(h)) + h + b''.join(blobs)
+
+
+def write_safetensors(path, tensors, metadata=None):
     with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(h))); f.write(h)
-        for b in blobs: f.write(b)
+        f.write(safetensors_bytes(tensors, metadata))
+
+
+def write_fixture(path, tensors, metadata=None):
+    """A committed fixture: deflated as `path.zip` when that pays (fixture_files.py)."""
+    sys.path.insert(0, HERE)
+    import fixture_files
+    fixture_files.write(path, safetensors_bytes(tensors, metadata))
 
 
 def read_safetensors(path):
@@ -147,7 +159,7 @@ def deeplab(data, out):
     logits33 = run_tflite(truncated(model, producer(small)), x, 'U8')
     up = run_tflite(truncated(model, producer(argmax_in)), x, 'U8')
     classes = np.argmax(up, axis=-1).astype(np.uint8)           # numpy argmax also returns the first maximum
-    write_safetensors(f'{out}/deeplab_bird.safetensors', {'logits33': logits33, 'classes': classes},
+    write_fixture(f'{out}/deeplab_bird.safetensors', {'logits33': logits33, 'classes': classes},
                       {'logits33_tensor': tensor_name(model, small)})
     print('deeplab: logits', logits33.shape, 'classes', np.bincount(classes.ravel(), minlength=21))
 
@@ -162,7 +174,7 @@ def generated_cases(out):
         # Every operator's output, with the graph output re-pointed at it, so tests see each step.
         for k, (code, ins, outs) in enumerate(operators(twin)[:-1]):
             tensors[f't:{tensor_name(twin, outs[0])}'] = run_tflite(truncated(twin, k), x)
-        write_safetensors(f'{out}/{name}.safetensors', tensors)
+        write_fixture(f'{out}/{name}.safetensors', tensors)
         print(name, x.dtype, x.shape, '->', y.dtype, y.shape)
     open(f'{out}/unsupported_operator.tflite', 'wb').write(tflite_cases.unsupported_operator_model())
 

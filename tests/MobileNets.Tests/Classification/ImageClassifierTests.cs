@@ -1,7 +1,9 @@
 using System.Numerics.Tensors;
 using MobileNets.Imaging;
 using MobileNets.Models;
+using MobileNets.Tests.Imaging;
 using MobileNets.Tests.Models;
+using MobileNets.Weights;
 
 namespace MobileNets.Tests.Classification;
 
@@ -49,6 +51,38 @@ public class ImageClassifierTests
             if (i > 0) Assert.True(predictions[i - 1].Probability >= predictions[i].Probability);
         }
         Assert.Equal(1.0, predictions.Sum(p => p.Probability), 4);
+    }
+
+    /// <summary>
+    /// Issue 3's bar against an independent reference: the generator decoded committed lossless
+    /// images with PIL, ran the id's eval transform as torchvision defines it (Resize 256, CenterCrop
+    /// 224, Normalize) and the fixture model in torch. Classify's probabilities (one image and a
+    /// batch) must be softmax of those logits within 1e-5.
+    /// </summary>
+    [Fact]
+    public void ProbabilitiesAreSoftmaxOfTheReferenceLogitsOfTheSameImages()
+    {
+        var c = ClassifierFixtures.All().First(x => x.Classify != null);
+        using var reference = SafeTensorsFile.Open(Path.Combine(ClassifierFixtures.Folder, c.Classify!));
+        string[] images = reference.Metadata["images"].Split(',');
+        float[] logits = reference.ReadFloat32("logits");
+        Assert.Equal([images.Length, c.NumClasses], reference.Get("logits").Shape);
+        using var classifier = ImageClassifier.Load(Path.Combine(ClassifierFixtures.Folder, c.Weights), options: new ClassifierOptions { Threads = 1 });
+        string[] paths = images.Select(ImagingFixtures.Input).ToArray();
+        var batch = classifier.ClassifyBatch(paths, top: c.NumClasses, TestContext.Current.CancellationToken);
+
+        for (int n = 0; n < images.Length; n++)
+        {
+            float[] expected = logits.AsSpan(n * c.NumClasses, c.NumClasses).ToArray();
+            TensorPrimitives.SoftMax(expected, expected);
+            foreach (var predictions in new[] { classifier.Classify(paths[n], top: c.NumClasses), batch[n] })
+            {
+                Assert.Equal(c.NumClasses, predictions.Count);
+                foreach (var p in predictions)
+                    Assert.True(Math.Abs(expected[p.Index] - p.Probability) <= 1e-5f,
+                        $"{images[n]} class {p.Index}: probability {p.Probability}, softmax of the reference logits {expected[p.Index]}");
+            }
+        }
     }
 
     [Fact]

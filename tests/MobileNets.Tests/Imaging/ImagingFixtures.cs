@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using MobileNets.Imaging;
 using MobileNets.Weights;
 
@@ -52,15 +53,34 @@ internal static class ImagingFixtures
     private static Store Load(string file)
     {
         using var f = SafeTensorsFile.Open(Path.Combine(Dir, file));
+        var deltaCoded = f.Metadata.TryGetValue("delta_coded", out var list) ? JsonSerializer.Deserialize<string[]>(list)!.ToHashSet() : [];
         var map = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var info in f.Tensors)
         {
             byte[] bytes = f.ReadBytes(info);
+            if (deltaCoded.Contains(info.Name)) UndoDeltaCoding(bytes, info.Shape);
             var t = new Tensor(info.Name, TensorDTypes.Name(info.DType), info.Shape, bytes);
             if (info.DType is TensorDType.F16 or TensorDType.F32) t = t with { Floats = f.ReadFloat32(info) };
             map[info.Name] = t;
         }
         return new Store(map, f.Metadata);
+    }
+
+    /// <summary>
+    /// Restores a uint8 (H, W, C) image the fixture script stored delta-coded (each sample minus its
+    /// upper and left neighbours plus the upper-left one, modulo 256) so that it deflates well.
+    /// </summary>
+    static void UndoDeltaCoding(byte[] pixels, int[] shape)
+    {
+        int h = shape[0], row = shape[1] * shape[2], c = shape[2];
+        for (int y = 0; y < h; y++)
+            for (int i = 0; i < row; i++)
+            {
+                int up = y > 0 ? pixels[(y - 1) * row + i] : 0;
+                int left = i >= c ? pixels[y * row + i - c] : 0;
+                int upLeft = y > 0 && i >= c ? pixels[(y - 1) * row + i - c] : 0;
+                pixels[y * row + i] = unchecked((byte)(pixels[y * row + i] + up + left - upLeft)); // modulo 256
+            }
     }
 
     public static int[] Int32s(Tensor t) => MemoryMarshal.Cast<byte, int>(t.Bytes).ToArray();
