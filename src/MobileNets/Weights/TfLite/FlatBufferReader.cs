@@ -198,6 +198,13 @@ internal readonly struct FlatTable
         return result;
     }
 
+    /// <summary>The element count of a vector of 4-byte elements (0 when absent), checked to fit in the buffer; allocates nothing.</summary>
+    public int VectorCount(int index, string name)
+    {
+        long t = Target(index, name);
+        return t < 0 ? 0 : _reader.Vector(t, 4, $"{_what}.{name}").Count;
+    }
+
     /// <summary>The tables of a vector of tables (empty when absent); each element is validated.</summary>
     public FlatTable[] TableVector(int index, string name)
     {
