@@ -68,8 +68,8 @@ internal static class CommandLine
         usage:
           mobilenets infer --model W [--arch A] [--width X] --input IO.safetensors --output OUT.safetensors
           mobilenets classify IMAGE... [--model W] [--arch A] [--width X] [--top K] [--threads T] [--json]
-          mobilenets detect IMAGE --model W [--threshold T] [--out annotated.png] [--json]
-          mobilenets segment IMAGE --model W [--arch A] [--alpha A] [--out overlay.png] [--json]
+          mobilenets detect IMAGE --model W [--threshold T] [--threads T] [--out annotated.png] [--json]
+          mobilenets segment IMAGE --model W [--arch A] [--alpha A] [--threads T] [--out overlay.png] [--json]
           mobilenets preprocess IMAGE --arch A [--model W] --output OUT.safetensors
           mobilenets pull NAME [--force]
           mobilenets info  --model W [--arch A] [--width X] [--json]

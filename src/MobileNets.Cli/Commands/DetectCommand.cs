@@ -5,15 +5,16 @@ using MobileNets.Imaging;
 
 namespace MobileNets.Cli.Commands;
 
-/// <summary><c>detect IMAGE --model W [--arch A] [--threshold T] [--out annotated.png] [--json]</c>: objects in an image.</summary>
+/// <summary><c>detect IMAGE --model W [--arch A] [--threshold T] [--threads T] [--out annotated.png] [--json]</c>: objects in an image.</summary>
 internal static class DetectCommand
 {
     public static int Run(string[] args, TextWriter stdout)
     {
-        var a = new ParsedArgs(args, ["model", "arch", "threshold", "out"], ["json"]);
+        var a = new ParsedArgs(args, ["model", "arch", "threshold", "threads", "out"], ["json"]);
         if (a.Positionals.Count != 1) throw new UsageException("detect needs exactly one IMAGE");
         float threshold = (float)(a.Double("threshold", 0, 1) ?? 0.5);
-        using var detector = ObjectDetector.Load(a.Require("model"), a.Get("arch"));
+        var options = new DetectorOptions { Threads = a.Int("threads", 1, 1024) ?? Environment.ProcessorCount };
+        using var detector = ObjectDetector.Load(a.Require("model"), a.Get("arch"), options);
         var image = ImageDecoder.DecodeFile(a.Positionals[0]);
         var detections = detector.Detect(image, threshold);
         if (a.Get("out") is string outPath) PngEncoder.Save(ObjectDetector.Draw(image, detections), outPath);
