@@ -91,6 +91,9 @@ internal readonly struct FlatTable
 
     public string What => _what;
 
+    /// <summary>Where the table starts in the buffer and its size in bytes (its vtable lies elsewhere).</summary>
+    public (int Position, int Size) Extent => (_position, _size);
+
     /// <summary>Absolute position of field <paramref name="index"/>, or -1 when absent; checks it fits in the table.</summary>
     int FieldPosition(int index, int size, string name)
     {
