@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MobileNets.Tests.Hardening;
 
 /// <summary>What one fuzz run saw: how many inputs, how many refused, the slowest and the most allocating.</summary>
@@ -34,13 +32,13 @@ public static class FuzzRunner<TException> where TException : Exception
         {
             var (bytes, what) = mutate(random);
             long bound = allocationBound(bytes.Length);
-            var (elapsed, allocated, error) = Attempt(attempt, bytes);
+            var (elapsed, allocated, error) = FuzzProbe.Attempt(attempt, bytes);
             if (elapsed >= FuzzSettings.PerInputLimit || allocated >= bound)
             {
                 // Once in tens of thousands of runs the runtime itself (tiering, a GC pause on a shared
                 // machine) lands inside one measurement. The input is deterministic: a second run shows
                 // whether the cost is the input's.
-                var again = Attempt(attempt, bytes);
+                var again = FuzzProbe.Attempt(attempt, bytes);
                 elapsed = elapsed < again.Elapsed ? elapsed : again.Elapsed;
                 allocated = Math.Min(allocated, again.Allocated);
             }
@@ -65,17 +63,6 @@ public static class FuzzRunner<TException> where TException : Exception
         var stats = new FuzzStats(name, iterations, refused, slowest, mostAllocated);
         TestContext.Current.TestOutputHelper?.WriteLine($"fuzz {stats}");
         return stats;
-    }
-
-    static (TimeSpan Elapsed, long Allocated, Exception? Error) Attempt(Action<byte[]> attempt, byte[] bytes)
-    {
-        Exception? error = null;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
-        try { attempt(bytes); }
-        catch (Exception e) { error = e; }
-        clock.Stop();
-        return (clock.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, error);
     }
 
     static string Keep(string name, byte[] bytes, int iteration)
