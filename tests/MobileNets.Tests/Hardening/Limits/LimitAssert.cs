@@ -4,19 +4,19 @@ namespace MobileNets.Tests.Hardening.Limits;
 public static class LimitAssert
 {
     /// <summary>
-    /// <paramref name="load"/> under <paramref name="over"/> must throw <typeparamref name="T"/> with a one-line
-    /// message naming <paramref name="limitName"/>; under <paramref name="at"/> it must succeed.
+    /// <paramref name="load"/> under <paramref name="over"/> must throw <typeparamref name="TException"/> with a
+    /// one-line message naming <paramref name="limitName"/>; under <paramref name="at"/> it must succeed.
     /// </summary>
-    public static void RefusedOverAcceptedAt<T>(Action<ModelFileLimits> load, ModelFileLimits over, ModelFileLimits at, string limitName)
-        where T : Exception
+    public static void RefusedOverAcceptedAt<TException, TLimits>(Action<TLimits> load, TLimits over, TLimits at, string limitName)
+        where TException : Exception
     {
-        var e = Assert.Throws<T>(() => load(over));
+        var e = Assert.Throws<TException>(() => load(over));
         Assert.Contains(limitName, e.Message);
         Assert.DoesNotContain('\n', e.Message);
         load(at);
     }
 
-    /// <inheritdoc cref="RefusedOverAcceptedAt{T}"/>
+    /// <summary>The model file case: <see cref="ModelFileLimits"/> and <see cref="ModelFormatException"/>.</summary>
     public static void RefusedOverAcceptedAt(Action<ModelFileLimits> load, ModelFileLimits over, ModelFileLimits at, string limitName) =>
-        RefusedOverAcceptedAt<ModelFormatException>(load, over, at, limitName);
+        RefusedOverAcceptedAt<ModelFormatException, ModelFileLimits>(load, over, at, limitName);
 }
