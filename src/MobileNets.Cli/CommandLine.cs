@@ -72,8 +72,8 @@ internal static class CommandLine
 
         usage:
           mobilenets classify IMAGE... [--model W] [--arch A] [--width X] [--top K] [--threads T] [--out annotated.png] [--json]
-          mobilenets detect IMAGE --model W [--arch A] [--threshold T] [--out annotated.png] [--json]
-          mobilenets segment IMAGE --model W [--arch A] [--alpha A] [--out overlay.png] [--json]
+          mobilenets detect IMAGE --model W [--arch A] [--threshold T] [--threads T] [--out annotated.png] [--json]
+          mobilenets segment IMAGE --model W [--arch A] [--alpha A] [--threads T] [--out overlay.png] [--json]
           mobilenets infer --model W [--arch A] [--width X] --input IO.safetensors --output OUT.safetensors
           mobilenets preprocess IMAGE (--arch A | --model W) [--width X] --output OUT.safetensors
           mobilenets info --model W [--arch A] [--width X] [--json]

@@ -21,11 +21,13 @@ namespace MobileNets.Detection;
 public sealed class ObjectDetector : IDisposable
 {
     readonly SsdLiteModel _model;
+    readonly ImageDecodeOptions _decode;
     volatile bool _disposed;
 
-    ObjectDetector(SsdLiteModel model)
+    ObjectDetector(SsdLiteModel model, ImageDecodeOptions decode)
     {
         _model = model;
+        _decode = decode;
         Labels = Classification.PretrainedTransforms.LabelsFromMetadata(model.Metadata)
             ?? (model.NumClasses == CocoCategories.Names.Count ? CocoCategories.Names
                 : Enumerable.Range(0, model.NumClasses).Select(i => i == 0 ? "__background__" : $"class {i}").ToArray());
@@ -51,21 +53,43 @@ public sealed class ObjectDetector : IDisposable
     /// </summary>
     /// <param name="path">The weights file.</param>
     /// <param name="architecture">Must be <c>ssdlite320_mobilenet_v3_large</c> when given (the file's metadata otherwise).</param>
-    /// <exception cref="ModelFormatException">The file is malformed or does not fit the architecture.</exception>
-    public static ObjectDetector Load(string path, string? architecture = null)
+    /// <param name="options">Threads, decoder and model file limits.</param>
+    /// <exception cref="ModelFormatException">The file is malformed, over a limit, or does not fit the architecture.</exception>
+    public static ObjectDetector Load(string path, string? architecture = null, DetectorOptions? options = null) =>
+        Load(path, architecture, options, transform: null);
+
+    /// <summary>As the public Load, with another input transform (tests run small inputs through the same code).</summary>
+    internal static ObjectDetector Load(string path, string? architecture, DetectorOptions? options, Transforms.DetectionTransform? transform)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return new ObjectDetector(SsdLiteModel.Load(path, architecture));
+        options ??= new DetectorOptions();
+        if (options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), "Threads must be at least 1");
+        var model = SsdLiteModel.Load(path, architecture, threads: options.Threads, limits: options.Limits, transform: transform);
+        // A detector refused after loading (labels that do not fit) must not leave its worker threads running.
+        try { return new ObjectDetector(model, options.Decode ?? new ImageDecodeOptions()); }
+        catch { model.Dispose(); throw; }
     }
 
     /// <summary>Detections with score at least <paramref name="threshold"/> in an image file (JPEG, PNG, BMP, PNM), best first.</summary>
-    public IReadOnlyList<Detection> Detect(string imagePath, float threshold = 0.5f) => Detect(ImageDecoder.DecodeFile(imagePath), threshold);
+    public IReadOnlyList<Detection> Detect(string imagePath, float threshold = 0.5f)
+    {
+        ThrowIfDisposed();   // before decoding: a disposed detector fails the same way whatever the input
+        return Detect(ImageDecoder.DecodeFile(imagePath, _decode), threshold);
+    }
 
     /// <summary>Detections in an encoded image read from <paramref name="image"/>.</summary>
-    public IReadOnlyList<Detection> Detect(Stream image, float threshold = 0.5f) => Detect(ImageDecoder.Decode(image), threshold);
+    public IReadOnlyList<Detection> Detect(Stream image, float threshold = 0.5f)
+    {
+        ThrowIfDisposed();
+        return Detect(ImageDecoder.Decode(image, _decode), threshold);
+    }
 
     /// <summary>Detections in an encoded image held in memory.</summary>
-    public IReadOnlyList<Detection> Detect(byte[] encodedImage, float threshold = 0.5f) => Detect(ImageDecoder.Decode(encodedImage), threshold);
+    public IReadOnlyList<Detection> Detect(byte[] encodedImage, float threshold = 0.5f)
+    {
+        ThrowIfDisposed();
+        return Detect(ImageDecoder.Decode(encodedImage, _decode), threshold);
+    }
 
     /// <summary>Detections in raw pixels (e.g. a camera frame decoded elsewhere).</summary>
     /// <param name="pixels">Rows of <paramref name="stride"/> bytes.</param>
@@ -74,14 +98,17 @@ public sealed class ObjectDetector : IDisposable
     /// <param name="stride">Bytes from one row to the next.</param>
     /// <param name="format">Channel order and size of a pixel.</param>
     /// <param name="threshold">Lowest score reported.</param>
-    public IReadOnlyList<Detection> Detect(ReadOnlySpan<byte> pixels, int width, int height, int stride, PixelFormat format, float threshold = 0.5f) =>
-        Detect(ImageDecoder.FromPixels(pixels, width, height, stride, format), threshold);
+    public IReadOnlyList<Detection> Detect(ReadOnlySpan<byte> pixels, int width, int height, int stride, PixelFormat format, float threshold = 0.5f)
+    {
+        ThrowIfDisposed();
+        return Detect(ImageDecoder.FromPixels(pixels, width, height, stride, format), threshold);
+    }
 
     /// <summary>Detections in a decoded image, best first; boxes in its pixels.</summary>
     public IReadOnlyList<Detection> Detect(RgbImage image, float threshold = 0.5f)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(image);
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "threshold must be in [0, 1]");
         var chw = new float[3 * image.Width * image.Height];
         // ObjectDetection preset: pil_to_tensor then convert_image_dtype, i.e. v / 255.
@@ -103,6 +130,13 @@ public sealed class ObjectDetector : IDisposable
         return DetectionPainter.Draw(image, detections);
     }
 
-    /// <summary>Releases the model.</summary>
-    public void Dispose() => _disposed = true;
+    void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Releases the model and stops its worker threads; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _model.Dispose();
+    }
 }

@@ -22,12 +22,16 @@ public sealed class SemanticSegmenter : IDisposable
 {
     readonly SegmentationModel? _model;
     readonly QuantizedSegmentation? _quantized;
+    readonly ImageDecodeOptions _decode;
+    readonly int _resizeShorter;
     volatile bool _disposed;
 
-    SemanticSegmenter(SegmentationModel? model, QuantizedSegmentation? quantized)
+    SemanticSegmenter(SegmentationModel? model, QuantizedSegmentation? quantized, ImageDecodeOptions decode, int resizeShorter)
     {
         _model = model;
         _quantized = quantized;
+        _decode = decode;
+        _resizeShorter = resizeShorter;
         var metadata = model?.Metadata ?? new Dictionary<string, string>();
         Labels = Classification.PretrainedTransforms.LabelsFromMetadata(metadata)
             ?? (NumClasses == VocCategories.Names.Count ? VocCategories.Names
@@ -55,25 +59,52 @@ public sealed class SemanticSegmenter : IDisposable
     /// </summary>
     /// <param name="path">The weights file.</param>
     /// <param name="architecture">The architecture when the file's metadata does not name it (else recognized from the head's tensors).</param>
-    /// <exception cref="ModelFormatException">The file is malformed or does not fit the architecture.</exception>
-    public static SemanticSegmenter Load(string path, string? architecture = null)
+    /// <param name="options">Threads, decoder and model file limits.</param>
+    /// <exception cref="ModelFormatException">The file is malformed, over a limit, or does not fit the architecture.</exception>
+    public static SemanticSegmenter Load(string path, string? architecture = null, SegmenterOptions? options = null) =>
+        Load(path, architecture, options, SegmentationTransform.ResizeShorter);
+
+    /// <summary>As the public Load, with another shorter side for the float models' transform (tests run small inputs through the same code).</summary>
+    internal static SemanticSegmenter Load(string path, string? architecture, SegmenterOptions? options, int resizeShorter)
     {
         ArgumentNullException.ThrowIfNull(path);
+        options ??= new SegmenterOptions();
+        if (options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), "Threads must be at least 1");
+        var decode = options.Decode ?? new ImageDecodeOptions();
         if (path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
-            return new SemanticSegmenter(null, QuantizedSegmentation.Load(path));
-        return new SemanticSegmenter(SegmentationModel.Load(path, architecture), null);
+        {
+            var quantized = QuantizedSegmentation.Load(path, options.Threads, options.Limits);
+            // A segmenter refused after loading must not leave its worker threads running.
+            try { return new SemanticSegmenter(null, quantized, decode, resizeShorter); }
+            catch { quantized.Dispose(); throw; }
+        }
+        var model = SegmentationModel.Load(path, architecture, options.Threads, options.Limits);
+        try { return new SemanticSegmenter(model, null, decode, resizeShorter); }
+        catch { model.Dispose(); throw; }
     }
 
     /// <summary>Segments an image file (JPEG, PNG, BMP, PNM).</summary>
     /// <param name="imagePath">The image.</param>
     /// <param name="includeLogits">Also return the logits (classes x H x W at the image's size).</param>
-    public SegmentationResult Segment(string imagePath, bool includeLogits = false) => Segment(ImageDecoder.DecodeFile(imagePath), includeLogits);
+    public SegmentationResult Segment(string imagePath, bool includeLogits = false)
+    {
+        ThrowIfDisposed();   // before decoding: a disposed segmenter fails the same way whatever the input
+        return Segment(ImageDecoder.DecodeFile(imagePath, _decode), includeLogits);
+    }
 
     /// <summary>Segments an encoded image read from <paramref name="image"/>.</summary>
-    public SegmentationResult Segment(Stream image, bool includeLogits = false) => Segment(ImageDecoder.Decode(image), includeLogits);
+    public SegmentationResult Segment(Stream image, bool includeLogits = false)
+    {
+        ThrowIfDisposed();
+        return Segment(ImageDecoder.Decode(image, _decode), includeLogits);
+    }
 
     /// <summary>Segments an encoded image held in memory.</summary>
-    public SegmentationResult Segment(byte[] encodedImage, bool includeLogits = false) => Segment(ImageDecoder.Decode(encodedImage), includeLogits);
+    public SegmentationResult Segment(byte[] encodedImage, bool includeLogits = false)
+    {
+        ThrowIfDisposed();
+        return Segment(ImageDecoder.Decode(encodedImage, _decode), includeLogits);
+    }
 
     /// <summary>Segments raw pixels (e.g. a camera frame decoded elsewhere).</summary>
     /// <param name="pixels">Rows of <paramref name="stride"/> bytes.</param>
@@ -82,20 +113,23 @@ public sealed class SemanticSegmenter : IDisposable
     /// <param name="stride">Bytes from one row to the next.</param>
     /// <param name="format">Channel order and size of a pixel.</param>
     /// <param name="includeLogits">Also return the logits.</param>
-    public SegmentationResult Segment(ReadOnlySpan<byte> pixels, int width, int height, int stride, PixelFormat format, bool includeLogits = false) =>
-        Segment(ImageDecoder.FromPixels(pixels, width, height, stride, format), includeLogits);
+    public SegmentationResult Segment(ReadOnlySpan<byte> pixels, int width, int height, int stride, PixelFormat format, bool includeLogits = false)
+    {
+        ThrowIfDisposed();
+        return Segment(ImageDecoder.FromPixels(pixels, width, height, stride, format), includeLogits);
+    }
 
     /// <summary>Segments a decoded image; the class map has the image's size.</summary>
     public SegmentationResult Segment(RgbImage image, bool includeLogits = false)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(image);
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_quantized != null)
         {
             if (includeLogits) throw new NotSupportedException("this model ends in ARG_MAX: it has no logits to return");
             return new SegmentationResult(image.Width, image.Height, _quantized.ClassMap(image), Labels);
         }
-        var (tensor, h, w) = SegmentationTransform.Apply(image);
+        var (tensor, h, w) = SegmentationTransform.Apply(image, _resizeShorter);
         var (logits, _) = _model!.Forward(tensor, h, w);
         int k = NumClasses;
         // The model's output has the transformed size; bring it back to the caller's pixels.
@@ -146,10 +180,14 @@ public sealed class SemanticSegmenter : IDisposable
         return MaskPainter.Overlay(image, result, alpha, legend);
     }
 
-    /// <summary>Releases the model.</summary>
+    void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Releases the model and stops its worker threads; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
         _disposed = true;
         _quantized?.Dispose();
+        _model?.Dispose();
     }
 }

@@ -5,11 +5,11 @@ using MobileNets.Imaging;
 
 namespace MobileNets.Cli.Commands;
 
-/// <summary><c>detect IMAGE --model W [--arch A] [--threshold T] [--out annotated.png] [--json]</c>: objects in an image.</summary>
+/// <summary><c>detect IMAGE --model W [--arch A] [--threshold T] [--threads T] [--out annotated.png] [--json]</c>: objects in an image.</summary>
 internal static class DetectCommand
 {
     /// <summary>The options taking a value that this verb accepts (without the leading <c>--</c>).</summary>
-    public static readonly string[] Options = ["model", "arch", "threshold", "out"];
+    public static readonly string[] Options = ["model", "arch", "threshold", "threads", "out"];
 
     /// <summary>The switches this verb accepts.</summary>
     public static readonly string[] Flags = ["json"];
@@ -19,7 +19,8 @@ internal static class DetectCommand
         var a = new ParsedArgs(args, Options, Flags);
         if (a.Positionals.Count != 1) throw new UsageException("detect needs exactly one IMAGE");
         float threshold = (float)(a.Double("threshold", 0, 1) ?? 0.5);
-        using var detector = ObjectDetector.Load(a.Require("model"), a.Get("arch"));
+        var options = new DetectorOptions { Threads = a.Int("threads", 1, 1024) ?? Environment.ProcessorCount };
+        using var detector = ObjectDetector.Load(a.Require("model"), a.Get("arch"), options);
         var image = ImageDecoder.DecodeFile(a.Positionals[0]);
         var detections = detector.Detect(image, threshold);
         if (a.Get("out") is string outPath) PngEncoder.Save(ObjectDetector.Draw(image, detections), outPath);

@@ -5,11 +5,11 @@ using MobileNets.Segmentation;
 
 namespace MobileNets.Cli.Commands;
 
-/// <summary><c>segment IMAGE --model W [--arch A] [--alpha A] [--out overlay.png] [--json]</c>: a class per pixel.</summary>
+/// <summary><c>segment IMAGE --model W [--arch A] [--alpha A] [--threads T] [--out overlay.png] [--json]</c>: a class per pixel.</summary>
 internal static class SegmentCommand
 {
     /// <summary>The options taking a value that this verb accepts (without the leading <c>--</c>).</summary>
-    public static readonly string[] Options = ["model", "arch", "out", "alpha"];
+    public static readonly string[] Options = ["model", "arch", "out", "alpha", "threads"];
 
     /// <summary>The switches this verb accepts.</summary>
     public static readonly string[] Flags = ["json"];
@@ -19,7 +19,8 @@ internal static class SegmentCommand
         var a = new ParsedArgs(args, Options, Flags);
         if (a.Positionals.Count != 1) throw new UsageException("segment needs exactly one IMAGE");
         float alpha = (float)(a.Double("alpha", 0, 1) ?? 0.5);
-        using var segmenter = SemanticSegmenter.Load(a.Require("model"), a.Get("arch"));
+        var options = new SegmenterOptions { Threads = a.Int("threads", 1, 1024) ?? Environment.ProcessorCount };
+        using var segmenter = SemanticSegmenter.Load(a.Require("model"), a.Get("arch"), options);
         var image = ImageDecoder.DecodeFile(a.Positionals[0]);
         var result = segmenter.Segment(image);
         if (a.Get("out") is string outPath) PngEncoder.Save(SemanticSegmenter.Overlay(image, result, alpha), outPath);

@@ -16,9 +16,10 @@ namespace MobileNets.Detection.Models;
 /// <summary>
 /// torchvision 0.14 <c>ssdlite320_mobilenet_v3_large</c> bound to its weights: transform, tapped
 /// backbone, SSDLite head, default boxes and post-processing. Width and class count come from the
-/// weights. Thread-safe: each call takes its own scratch.
+/// weights. Thread-safe: each call takes its own scratch. Loaded for several threads, one inference
+/// splits its convolutions among them, as a classifier's does; <see cref="Dispose"/> stops them.
 /// </summary>
-internal sealed class SsdLiteModel
+internal sealed class SsdLiteModel : IDisposable
 {
     public const string ArchitectureId = "ssdlite320_mobilenet_v3_large";
 
@@ -26,32 +27,48 @@ internal sealed class SsdLiteModel
     readonly SsdLiteHead _head;
     readonly float[] _anchors;
     readonly ConcurrentBag<Scratch> _scratches = new();
+    readonly Threading.WorkerPool? _pool;
 
     public double Width { get; }
     public int NumClasses => _head.NumClasses;
     public long ParameterCount { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
-    public DetectionTransform Transform { get; } = DetectionTransform.SsdLite320;
+    public DetectionTransform Transform { get; }
     public DetectionPostprocessor Postprocessor { get; }
 
-    SsdLiteModel(TappedBackbone backbone, SsdLiteHead head, double width, long parameters, IReadOnlyDictionary<string, string> metadata, DetectionSettings settings)
+    /// <summary>The most threads one inference may use (1: only the caller's).</summary>
+    public int Threads => _pool?.Threads ?? 1;
+
+    SsdLiteModel(TappedBackbone backbone, SsdLiteHead head, double width, long parameters, IReadOnlyDictionary<string, string> metadata,
+        DetectionSettings settings, DetectionTransform transform, int threads)
     {
-        _backbone = backbone; _head = head; Width = width; ParameterCount = parameters; Metadata = metadata;
+        _backbone = backbone; _head = head; Width = width; ParameterCount = parameters; Metadata = metadata; Transform = transform;
+        _pool = threads > 1 ? new Threading.WorkerPool(threads) : null;
         Postprocessor = new DetectionPostprocessor(BoxCoder.Ssd, settings);
         // The input is always the fixed size, so the default boxes are computed once.
         var grids = _backbone.OutputShapes(Transform.OutputShape).Select(s => (s.Height, s.Width)).ToList();
         _anchors = DefaultBoxGenerator.SsdLite.Boxes(grids, Transform.OutputShape.Height, Transform.OutputShape.Width);
     }
 
-    public static SsdLiteModel Load(string path, string? architecture = null, DetectionSettings? settings = null)
+    public static SsdLiteModel Load(string path, string? architecture = null, DetectionSettings? settings = null, int threads = 1,
+        ModelFileLimits? limits = null, DetectionTransform? transform = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
-        using var source = WeightFiles.Open(path);
-        return Load(source, architecture, settings);
+        using var source = WeightFiles.Open(path, limits);
+        return Load(source, architecture, settings, threads: threads, transform: transform);
     }
 
-    public static SsdLiteModel Load(IWeightSource source, string? architecture = null, DetectionSettings? settings = null, SimdWidth? simd = null)
+    /// <param name="source">The weights.</param>
+    /// <param name="architecture">Must be <see cref="ArchitectureId"/> when given.</param>
+    /// <param name="settings">Post-processing; torchvision's defaults when null.</param>
+    /// <param name="simd">Kernel width; the widest the CPU has when null.</param>
+    /// <param name="threads">Threads one inference may use.</param>
+    /// <param name="transform">The input transform; <see cref="DetectionTransform.SsdLite320"/> when null (tests run smaller inputs).</param>
+    public static SsdLiteModel Load(IWeightSource source, string? architecture = null, DetectionSettings? settings = null, SimdWidth? simd = null,
+        int threads = 1, DetectionTransform? transform = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         architecture ??= source.Metadata.GetValueOrDefault("architecture") ?? ArchitectureId;
         if (architecture != ArchitectureId)
             throw new ArgumentException($"{source.Source}: architecture '{architecture}' is not a detection model (supported: {ArchitectureId})");
@@ -73,7 +90,7 @@ internal sealed class SsdLiteModel
         headBinder.EnsureAllConsumed();
 
         return new SsdLiteModel(backbone, head, network.Width, backboneBinder.ParameterCount + headBinder.ParameterCount,
-            new Dictionary<string, string>(source.Metadata), settings ?? DetectionSettings.SsdLite);
+            new Dictionary<string, string>(source.Metadata), settings ?? DetectionSettings.SsdLite, transform ?? DetectionTransform.SsdLite320, threads);
     }
 
     /// <summary>Default boxes (x1, y1, x2, y2) in network-input pixels, in head order.</summary>
@@ -93,7 +110,7 @@ internal sealed class SsdLiteModel
     public HeadOutputs Head(ReadOnlySpan<float> chw, int height, int width)
     {
         var input = Transform.Apply(chw, height, width);
-        var scratch = _scratches.TryTake(out var s) ? s : new Scratch();
+        var scratch = _scratches.TryTake(out var s) ? s : new Scratch(_pool);
         try
         {
             var maps = _backbone.Forward(input, Transform.OutputShape, scratch);
@@ -108,4 +125,7 @@ internal sealed class SsdLiteModel
 
     public List<RawDetection> Postprocess(HeadOutputs head, int height, int width) =>
         Postprocessor.Run(head, _anchors, (Transform.OutputShape.Height, Transform.OutputShape.Width), (height, width));
+
+    /// <summary>Stops the worker threads (a later call runs on the caller's thread alone).</summary>
+    public void Dispose() => _pool?.Dispose();
 }

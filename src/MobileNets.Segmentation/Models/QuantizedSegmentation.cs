@@ -32,11 +32,10 @@ internal sealed class QuantizedSegmentation : IDisposable
     /// <summary>PASCAL VOC's 21 classes: the published model's label set (its output is a class map, not scores).</summary>
     public int NumClasses => VocCategories.Names.Count;
 
-    public static QuantizedSegmentation Load(string path)
+    public static QuantizedSegmentation Load(string path, int threads = 1, ModelFileLimits? limits = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
-        // One thread, as the float segmentation models run: SemanticSegmenter has no thread option to honour.
-        var model = TfLiteModel.Load(path, threads: 1);
+        var model = TfLiteModel.Load(path, threads, limits);
         try { return new QuantizedSegmentation(model, Path.GetFileNameWithoutExtension(path)); }
         catch { model.Dispose(); throw; }
     }

@@ -14,9 +14,11 @@ namespace MobileNets.Segmentation.Models;
 /// its weights: dilated backbone tapped at C2 and C5, the head, and the final bilinear upsampling
 /// (align_corners=False) to the input size (lraspp.py <c>LRASPP.forward</c>, _utils.py
 /// <c>_SimpleSegmentationModel.forward</c>). Width, class count, head widths and the presence of the
-/// auxiliary classifier come from the weights. Thread-safe: each call takes its own scratch.
+/// auxiliary classifier come from the weights. Thread-safe: each call takes its own scratch. Loaded
+/// for several threads, one inference splits its convolutions among them, as a classifier's does;
+/// <see cref="Dispose"/> stops them.
 /// </summary>
-internal sealed class SegmentationModel
+internal sealed class SegmentationModel : IDisposable
 {
     public const string LrAspp = "lraspp_mobilenet_v3_large";
     public const string DeepLabV3 = "deeplabv3_mobilenet_v3_large";
@@ -26,6 +28,7 @@ internal sealed class SegmentationModel
     readonly ISegmentationHead _head;
     readonly FcnHead? _aux;
     readonly ConcurrentBag<Scratch> _scratches = new();
+    readonly Threading.WorkerPool? _pool;
 
     public string Architecture { get; }
     public double Width { get; }
@@ -35,23 +38,29 @@ internal sealed class SegmentationModel
     public long ParameterCount { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>The most threads one inference may use (1: only the caller's).</summary>
+    public int Threads => _pool?.Threads ?? 1;
+
     SegmentationModel(string architecture, double width, TappedBackbone backbone, ISegmentationHead head, FcnHead? aux, long parameters,
-        IReadOnlyDictionary<string, string> metadata)
+        IReadOnlyDictionary<string, string> metadata, int threads)
     {
         Architecture = architecture; Width = width; _backbone = backbone; _head = head; _aux = aux; ParameterCount = parameters; Metadata = metadata;
         if (aux != null && aux.NumClasses != head.NumClasses)
             throw new ModelFormatException($"the auxiliary classifier has {aux.NumClasses} classes, the classifier {head.NumClasses}");
+        _pool = threads > 1 ? new Threading.WorkerPool(threads) : null;
     }
 
-    public static SegmentationModel Load(string path, string? architecture = null)
+    public static SegmentationModel Load(string path, string? architecture = null, int threads = 1, ModelFileLimits? limits = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
-        using var source = WeightFiles.Open(path);
-        return Load(source, architecture);
+        using var source = WeightFiles.Open(path, limits);
+        return Load(source, architecture, threads: threads);
     }
 
-    public static SegmentationModel Load(IWeightSource source, string? architecture = null, SimdWidth? simd = null)
+    public static SegmentationModel Load(IWeightSource source, string? architecture = null, SimdWidth? simd = null, int threads = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         architecture ??= source.Metadata.GetValueOrDefault("architecture") ?? Recognize(source);
         if (!Architectures.Contains(architecture))
             throw new ArgumentException($"{source.Source}: architecture '{architecture}' is not a segmentation model (supported: {string.Join(", ", Architectures)})");
@@ -83,7 +92,7 @@ internal sealed class SegmentationModel
             auxBinder.EnsureAllConsumed();
             parameters += auxBinder.ParameterCount;
         }
-        return new SegmentationModel(architecture, network.Width, backbone, head, aux, parameters, new Dictionary<string, string>(source.Metadata));
+        return new SegmentationModel(architecture, network.Width, backbone, head, aux, parameters, new Dictionary<string, string>(source.Metadata), threads);
     }
 
     /// <summary>The architecture whose head tensors the file holds.</summary>
@@ -109,7 +118,7 @@ internal sealed class SegmentationModel
         if (chw.Length != shape.Size) throw new ArgumentException($"expected 3 x {height} x {width} values, got {chw.Length}");
         var hwc = new float[shape.Size];
         Layout.ChwToHwc(chw, hwc, shape);
-        var scratch = _scratches.TryTake(out var s) ? s : new Scratch();
+        var scratch = _scratches.TryTake(out var s) ? s : new Scratch(_pool);
         try
         {
             var maps = _backbone.Forward(hwc, shape, scratch);
@@ -119,6 +128,9 @@ internal sealed class SegmentationModel
         }
         finally { _scratches.Add(scratch); }
     }
+
+    /// <summary>Stops the worker threads (a later call runs on the caller's thread alone).</summary>
+    public void Dispose() => _pool?.Dispose();
 
     static float[] Upsample(FeatureMap map, int height, int width)
     {

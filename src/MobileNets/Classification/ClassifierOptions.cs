@@ -19,4 +19,7 @@ public sealed class ClassifierOptions
 
     /// <summary>Decoder limits and behaviour (maximum pixel count, EXIF orientation).</summary>
     public ImageDecodeOptions Decode { get; set; } = new();
+
+    /// <summary>What the model file may make the reader spend (header bytes, tensors, pickle, TFLite activations).</summary>
+    public ModelFileLimits Limits { get; set; } = ModelFileLimits.Default;
 }

@@ -56,7 +56,7 @@ public sealed class ImageClassifier : IDisposable
     /// </summary>
     /// <param name="path">The weights file, or a model name from <see cref="Hub.ModelHub.Catalog"/>.</param>
     /// <param name="architecture">Architecture id (e.g. <c>mobilenet_v3_large</c>, <c>mobilenetv4_conv_small</c>) when the file does not name it.</param>
-    /// <param name="options">Width, threads, labels and transform overrides.</param>
+    /// <param name="options">Width, threads, labels, transform, decoder and model file limits.</param>
     /// <exception cref="ModelFormatException">The file is malformed or does not fit the architecture.</exception>
     public static ImageClassifier Load(string path, string? architecture = null, ClassifierOptions? options = null)
     {
@@ -73,11 +73,11 @@ public sealed class ImageClassifier : IDisposable
         if (path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
-            var tflite = Quantized.TfLiteModel.Load(path, options.Threads);
+            var tflite = Quantized.TfLiteModel.Load(path, options.Threads, options.Limits);
             try { return Create(new TfLiteClassifierBackend(tflite, Path.GetFileName(path)), options, published); }
             catch { tflite.Dispose(); throw; }   // a model refused as a classifier must not leave its worker threads running
         }
-        var model = ClassifierModel.Load(path, architecture, options.Width, options.Threads);
+        var model = ClassifierModel.Load(path, architecture, options.Width, options.Threads, options.Limits);
         return Create(new FloatClassifierBackend(model), options, published);
     }
 

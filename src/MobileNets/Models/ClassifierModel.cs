@@ -29,10 +29,10 @@ internal sealed class ClassifierModel
     public long DefaultMultiplyAccumulates =>
         Network.MultiplyAccumulates(new FeatureShape(Architecture.DefaultInputSize, Architecture.DefaultInputSize, 3));
 
-    public static ClassifierModel Load(string path, string? architecture = null, double? width = null, int threads = 1)
+    public static ClassifierModel Load(string path, string? architecture = null, double? width = null, int threads = 1, ModelFileLimits? limits = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
-        using var source = WeightFiles.Open(path);
+        using var source = WeightFiles.Open(path, limits);
         return Load(source, architecture, width, threads: threads);
     }
 

@@ -20,9 +20,6 @@ internal sealed class TfLiteModel : IDisposable
     readonly ConcurrentBag<ExecutionContext> _contexts = new();
     readonly OperatorParallelism _parallelism;
 
-    /// <summary>Most memory one inference may need for activation tensors.</summary>
-    public const long MaxActivationBytes = 1L << 30;
-
     public string Source { get; }
 
     /// <summary>
@@ -55,9 +52,12 @@ internal sealed class TfLiteModel : IDisposable
     public static TfLiteModel Load(string path) => Load(path, threads: 1);
 
     /// <summary>Loads a model file whose inferences may use up to <paramref name="threads"/> threads (the caller's included).</summary>
+    /// <param name="path">The .tflite file.</param>
+    /// <param name="threads">Threads one inference may use.</param>
+    /// <param name="limits">Tensor count and activation memory; <see cref="ModelFileLimits.Default"/> when null.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
-    /// <exception cref="ModelFormatException">The file cannot be read, is malformed or uses unsupported operators.</exception>
-    public static TfLiteModel Load(string path, int threads)
+    /// <exception cref="ModelFormatException">The file cannot be read, is malformed, over a limit or uses unsupported operators.</exception>
+    public static TfLiteModel Load(string path, int threads, ModelFileLimits? limits = null)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1");
         byte[] data;
@@ -71,19 +71,24 @@ internal sealed class TfLiteModel : IDisposable
         {
             throw new ModelFormatException($"cannot open '{path}': {e.Message}", e);
         }
-        return Load(data, Path.GetFileName(path), threads);
+        return Load(data, Path.GetFileName(path), threads, limits);
     }
 
     /// <summary>Loads a model held in memory for one thread; <paramref name="source"/> names it in errors.</summary>
     public static TfLiteModel Load(byte[] data, string source) => Load(data, source, threads: 1);
 
     /// <summary>Loads a model held in memory whose inferences may use up to <paramref name="threads"/> threads.</summary>
+    /// <param name="data">The .tflite file's bytes.</param>
+    /// <param name="source">Names the model in errors.</param>
+    /// <param name="threads">Threads one inference may use.</param>
+    /// <param name="limits">Tensor count and activation memory; <see cref="ModelFileLimits.Default"/> when null.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
-    /// <exception cref="ModelFormatException">The data is malformed or uses unsupported operators.</exception>
-    public static TfLiteModel Load(byte[] data, string source, int threads)
+    /// <exception cref="ModelFormatException">The data is malformed, over a limit or uses unsupported operators.</exception>
+    public static TfLiteModel Load(byte[] data, string source, int threads, ModelFileLimits? limits = null)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1");
-        var model = TfLiteModelDefinition.Parse(data, source);
+        limits ??= ModelFileLimits.Default;
+        var model = TfLiteModelDefinition.Parse(data, source, limits);
         var graph = model.Subgraphs[0];
         var tensors = graph.Tensors.Select(t => new GraphTensor(t, source)).ToArray();
         foreach (var t in tensors)
@@ -98,8 +103,8 @@ internal sealed class TfLiteModel : IDisposable
             t.Constant = constant;
         }
         long activationBytes = tensors.Where(t => !t.IsConstant).Sum(t => (long)t.ByteLength);
-        if (activationBytes > MaxActivationBytes)
-            throw new ModelFormatException($"{source}: activations need {activationBytes} bytes, over the {MaxActivationBytes}-byte limit");
+        if (activationBytes > limits.MaxActivationBytes)
+            throw new ModelFormatException($"{source}: activations need {activationBytes} bytes, over the MaxActivationBytes limit of {limits.MaxActivationBytes}");
         var produced = new bool[tensors.Length];
         foreach (int i in graph.Inputs) produced[i] = true;
         foreach (var t in tensors) if (t.IsConstant) produced[t.Index] = true;

@@ -31,13 +31,11 @@ internal sealed record SafeTensorInfo(string Name, TensorDType DType, int[] Shap
 
 /// <summary>
 /// Reader for the safetensors format (8-byte little-endian header length, JSON header, data section).
-/// Everything the header claims is checked against the file size and <see cref="MaxHeaderBytes"/>
-/// before anything is allocated; each tensor's bytes are read once, on demand.
+/// Everything the header claims is checked against the file size and the <see cref="ModelFileLimits"/>
+/// (header bytes, tensor count) before anything is allocated; each tensor's bytes are read once, on demand.
 /// </summary>
 internal sealed class SafeTensorsFile : IDisposable
 {
-    /// <summary>The safetensors spec caps the header at 100 MB.</summary>
-    public const long MaxHeaderBytes = 100_000_000;
     const int MaxRank = 8;
 
     readonly Stream _stream;
@@ -58,28 +56,30 @@ internal sealed class SafeTensorsFile : IDisposable
         _byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
-    public static SafeTensorsFile Open(string path)
+    /// <summary>Opens a file; <paramref name="limits"/> default to <see cref="ModelFileLimits.Default"/>.</summary>
+    public static SafeTensorsFile Open(string path, ModelFileLimits? limits = null)
     {
         FileStream fs;
         try { fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new ModelFormatException($"cannot open '{path}': {e.Message}", e); }
-        try { return Open(fs, Path.GetFileName(path)); }
+        try { return Open(fs, Path.GetFileName(path), limits); }
         catch { fs.Dispose(); throw; }
     }
 
     /// <summary>Parses the header of a seekable stream; the stream is owned (disposed) by the result.</summary>
-    public static SafeTensorsFile Open(Stream stream, string source)
+    public static SafeTensorsFile Open(Stream stream, string source, ModelFileLimits? limits = null)
     {
         if (!stream.CanSeek) throw new ArgumentException("safetensors needs a seekable stream", nameof(stream));
+        limits ??= ModelFileLimits.Default;
         long fileLength = stream.Length;
         if (fileLength < 8) throw new ModelFormatException($"{source}: not a safetensors file (shorter than its 8-byte header length)");
         Span<byte> lenBytes = stackalloc byte[8];
         stream.Position = 0;
         stream.ReadExactly(lenBytes);
         ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(lenBytes);
-        if (headerLen > MaxHeaderBytes)
-            throw new ModelFormatException($"{source}: safetensors header of {headerLen} bytes exceeds the limit of {MaxHeaderBytes} bytes");
+        if (headerLen > (ulong)limits.MaxSafeTensorsHeaderBytes)
+            throw new ModelFormatException($"{source}: safetensors header of {headerLen} bytes exceeds the MaxSafeTensorsHeaderBytes limit of {limits.MaxSafeTensorsHeaderBytes}");
         if ((long)headerLen > fileLength - 8)
             throw new ModelFormatException($"{source}: safetensors header of {headerLen} bytes runs past the end of the {fileLength}-byte file");
         var header = new byte[headerLen];
@@ -95,7 +95,7 @@ internal sealed class SafeTensorsFile : IDisposable
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            ParseHeader(source, header, dataLength, tensors, metadata);
+            ParseHeader(source, header, dataLength, limits.MaxTensors, tensors, metadata);
         }
         catch (JsonException e)
         {
@@ -116,7 +116,7 @@ internal sealed class SafeTensorsFile : IDisposable
     /// the header whatever its shape. A JsonDocument costs ~12 bytes per token on top, which a
     /// header of 50 million one-byte dims turns into 600 MB.
     /// </summary>
-    static void ParseHeader(string source, byte[] header, long dataLength, List<SafeTensorInfo> tensors, Dictionary<string, string> metadata)
+    static void ParseHeader(string source, byte[] header, long dataLength, int maxTensors, List<SafeTensorInfo> tensors, Dictionary<string, string> metadata)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);   // JSON allows a key twice; a tensor name may not
         var reader = new Utf8JsonReader(header, new JsonReaderOptions { MaxDepth = 4 });
@@ -139,6 +139,8 @@ internal sealed class SafeTensorsFile : IDisposable
                 }
                 continue;
             }
+            if (tensors.Count == maxTensors)
+                throw new ModelFormatException($"{source}: safetensors header lists more than {maxTensors} tensors, over the MaxTensors limit");
             if (!names.Add(name))
                 throw new ModelFormatException($"{source}: tensor '{MessageText.Shown(name)}' appears twice in the safetensors header");
             tensors.Add(ParseEntry(source, name, ref reader, dataLength));

@@ -1,8 +1,9 @@
 namespace MobileNets.Tests.Hardening;
 
 /// <summary>
-/// How many mutations the fuzz tests run: a bounded count in CI, more for local runs through
-/// <c>MOBILENETS_FUZZ_ITERATIONS</c> (e.g. 100000 for a soak of the parsers).
+/// How much the fuzz tests run and what they allow: a bounded count of mutations in CI, more for
+/// local runs through <c>MOBILENETS_FUZZ_ITERATIONS</c> (e.g. 100000 for a soak of the parsers), which
+/// every fuzzer honours through <see cref="FuzzRunner{TException}"/>.
 /// </summary>
 public static class FuzzSettings
 {
@@ -18,9 +19,11 @@ public static class FuzzSettings
     public static readonly TimeSpan PerInputLimit = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The most a reader may allocate for a file of <paramref name="fileLength"/> bytes: the raw
-    /// bytes, their float32 widening (2x for F16) and the bound network's copies, plus 1 MB of
-    /// fixed overhead (JSON document, architecture spec, layer objects).
+    /// The most a parser may allocate for a file of <paramref name="fileLength"/> bytes: the raw bytes,
+    /// their float32 widening (2x for F16) and the bound network's copies, plus
+    /// <paramref name="limitBytes"/>, what the configured limits let a valid file of any size need
+    /// beyond its own bytes (decoded pixels, TFLite activations), plus 1 MB of fixed overhead (header
+    /// structures, architecture spec, layer objects).
     /// </summary>
-    public static long AllocationBound(long fileLength) => 4 * fileLength + (1 << 20);
+    public static long AllocationBound(long fileLength, long limitBytes = 0) => 4 * fileLength + limitBytes + (1 << 20);
 }

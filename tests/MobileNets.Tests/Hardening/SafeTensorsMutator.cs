@@ -5,10 +5,11 @@ using System.Text.Json;
 namespace MobileNets.Tests.Hardening;
 
 /// <summary>
-/// Seeded mutations of a valid safetensors file: byte-level damage (bit flips, overwrites,
-/// truncation in every region, a forged header length) and header-level damage written as JSON
-/// text (offsets, dims, dtypes, swapped or duplicated entries, huge rank, deep nesting, bad UTF-8,
-/// metadata). Each mutation is named so a failing input can be reported and kept.
+/// Seeded mutations of a valid safetensors file: the shared <see cref="ByteMutator"/>'s damage aimed
+/// at the header (bit flips, overwrites, inflated fields; tensor data ranges swapped, duplicated or
+/// dropped), truncation in every region, a forged header length, and header-level damage written as
+/// JSON text (offsets, dims, dtypes, swapped or duplicated entries, huge rank, deep nesting, bad
+/// UTF-8, metadata). Each mutation is named so a failing input can be reported and kept.
 /// </summary>
 public sealed class SafeTensorsMutator
 {
@@ -19,6 +20,7 @@ public sealed class SafeTensorsMutator
     readonly byte[] _data;
     readonly List<Entry> _entries = [];
     readonly string _metadataJson;
+    readonly ByteMutator _bytes;
 
     public SafeTensorsMutator(byte[] original)
     {
@@ -35,13 +37,16 @@ public sealed class SafeTensorsMutator
                 p.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray(),
                 off[0].GetInt64(), off[1].GetInt64()));
         }
+        int dataStart = 8 + _headerLength;
+        _bytes = new ByteMutator(original, new FuzzLayout(
+            _entries.Where(e => e.End > e.Begin).Select(e => new FileChunk(dataStart + (int)e.Begin, (int)(e.End - e.Begin), $"data of '{e.Key}'")).ToList(),
+            Structure: Enumerable.Range(0, dataStart).ToArray()));
     }
 
     /// <summary>One mutated file and what was done to it.</summary>
     public (byte[] Bytes, string What) Mutate(Random r) => r.Next(16) switch
     {
-        0 => (FlipBits(r, headerOnly: r.Next(2) == 0), "bit flips"),
-        1 => (Overwrite(r), "byte overwrite"),
+        0 or 1 => _bytes.Mutate(r),
         2 => Truncate(r),
         3 => HeaderLength(r),
         4 => Header(r, Offsets(r), "data_offsets"),
@@ -57,23 +62,6 @@ public sealed class SafeTensorsMutator
         14 => (WithHeader(Json(_entries, _metadataJson).Replace("\"blocks.", "\"\\ud800blocks.", StringComparison.Ordinal), fixLength: true), "lone surrogate"),
         _ => (NonFinite(r), "non-finite weight"),
     };
-
-    byte[] FlipBits(Random r, bool headerOnly)
-    {
-        var b = (byte[])_original.Clone();
-        int limit = headerOnly ? 8 + _headerLength : b.Length;
-        for (int k = r.Next(1, 5); k > 0; k--) b[r.Next(limit)] ^= (byte)(1 << r.Next(8));
-        return b;
-    }
-
-    byte[] Overwrite(Random r)
-    {
-        var b = (byte[])_original.Clone();
-        byte[] interesting = [0x00, 0xFF, 0x7F, 0x80, (byte)'"', (byte)'{', (byte)'[', (byte)']', (byte)',', (byte)'-', (byte)'9', (byte)'\\'];
-        for (int k = r.Next(1, 4); k > 0; k--)
-            b[r.Next(8 + _headerLength)] = interesting[r.Next(interesting.Length)];
-        return b;
-    }
 
     (byte[], string) Truncate(Random r)
     {

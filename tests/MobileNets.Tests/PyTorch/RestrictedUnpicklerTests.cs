@@ -47,7 +47,7 @@ public class RestrictedUnpicklerTests
 
     [Fact]
     public void ValueFloodIsRefused() =>
-        Assert.Contains("builds more than", Refusal(Concat([0x80, 2], Repeat((byte)'N', PickleLimits.MaxValues + 10))));
+        Assert.Contains("builds more than", Refusal(Concat([0x80, 2], Repeat((byte)'N', ModelFileLimits.Default.MaxPickleValues + 10))));
 
     [Fact]
     public void StringLongerThanThePickleIsRefusedBeforeAllocating() =>

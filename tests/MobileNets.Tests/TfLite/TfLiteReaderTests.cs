@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using MobileNets.Quantized;
+using MobileNets.Tests.Hardening;
 using MobileNets.Weights.TfLite;
 
 namespace MobileNets.Tests.TfLite;
@@ -55,65 +55,23 @@ public class TfLiteReaderTests
         Assert.DoesNotContain("\n", e.Message);
     }
 
-    /// <summary>Positions of the flatbuffer's structure (everything but the bulk data of large constant buffers).</summary>
-    static int[] StructureBytes(byte[] data)
-    {
-        var model = TfLiteModelDefinition.Parse(data, "v1");
-        var inData = new bool[data.Length];
-        foreach (var b in model.Buffers.Where(b => b.Length > 64))
-            Array.Fill(inData, true, b.Start, b.Length);
-        return Enumerable.Range(0, data.Length).Where(i => !inData[i]).ToArray();
-    }
+    /// <summary>Activation memory the mutants may claim: the model needs 0.46 MB; a mutant that claims more than 4 MB is refused at load.</summary>
+    static readonly ModelFileLimits FuzzLimits = ModelFileLimits.Default with { MaxActivationBytes = 4 << 20 };
 
     [Fact]
     public void SeededMutationsOnlyRaiseModelFormatException()
     {
+        // The shared mutator and contract: bit flips, truncation, inflated fields and swapped,
+        // duplicated or dropped tables and buffers; a mutant that loads must also run.
         var original = V1Model();
-        var structure = StructureBytes(original);
-        var rng = new Random(20240611);
-        int loaded = 0, rejected = 0;
-        for (int trial = 0; trial < 400; trial++)
-        {
-            var data = (byte[])original.Clone();
-            switch (trial % 4)
-            {
-                case 0: // bit flips in the structure
-                    for (int k = rng.Next(1, 9); k > 0; k--) data[structure[rng.Next(structure.Length)]] ^= (byte)(1 << rng.Next(8));
-                    break;
-                case 1: // truncation anywhere
-                    data = data[..rng.Next(data.Length)];
-                    break;
-                case 2: // an inflated length or offset at an aligned structure position
-                {
-                    int p = structure[rng.Next(structure.Length)] & ~3;
-                    if (p + 4 <= data.Length)
-                        BitConverter.GetBytes(rng.Next(3) switch { 0 => int.MaxValue - rng.Next(64), 1 => BitConverter.ToInt32(data, p) + rng.Next(1, 1 << 20), _ => -rng.Next(1, 1 << 16) }).CopyTo(data, p);
-                    break;
-                }
-                default: // random bytes over a short run of the structure
-                {
-                    int p = structure[rng.Next(structure.Length)];
-                    for (int k = 0; k < 8 && p + k < data.Length; k++) data[p + k] = (byte)rng.Next(256);
-                    break;
-                }
-            }
-            var watch = Stopwatch.StartNew();
-            TfLiteModel? model = null;
-            try { model = TfLiteModel.Load(data, $"mutant{trial}"); }
-            catch (ModelFormatException e)
-            {
-                Assert.DoesNotContain("\n", e.Message);
-                rejected++;
-            }
-            if (model != null)
-            {
-                loaded++;
-                var inputs = model.Inputs.Select(i => new byte[i.ByteLength]).ToArray();
-                model.Run(inputs);
-            }
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"mutant {trial} took {watch.Elapsed}");
-        }
-        Assert.True(rejected > 100, $"only {rejected} of 400 mutants were rejected");
-        Assert.True(loaded > 0, "no mutant loaded, so the run path was never exercised");
+        var layout = TfLiteLayout.Of(original);
+        Assert.True(layout.Chunks.Count >= 10, $"only {layout.Chunks.Count} chunks found, so little to swap");
+        var mutator = new ByteMutator(original, layout);
+        var loadAndRun = ParserAttempts.TfLite(FuzzLimits);
+        int ran = 0;
+        var stats = FuzzRunner<ModelFormatException>.Run("v1.tflite", 400, seed: 20240611, mutator.Mutate,
+            data => { loadAndRun(data); ran++; }, length => FuzzSettings.AllocationBound(length, FuzzLimits.MaxActivationBytes));
+        Assert.True(stats.Refused > stats.Iterations / 4, $"only {stats.Refused} of {stats.Iterations} mutants were rejected");
+        Assert.True(ran > 0, "no mutant loaded, so the run path was never exercised");
     }
 }

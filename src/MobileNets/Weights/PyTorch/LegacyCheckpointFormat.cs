@@ -14,11 +14,12 @@ internal static class LegacyCheckpointFormat
     static readonly BigInteger MagicNumber = BigInteger.Parse("01950a86a20f9469cfc6c", System.Globalization.NumberStyles.HexNumber);
     const long ProtocolVersion = 1001;
 
-    public static CheckpointContents Read(Stream stream, string source)
+    public static CheckpointContents Read(Stream stream, string source, ModelFileLimits limits)
     {
         long fileLength = stream.Length;
         // The pickles come first and are bounded by the limit; the storages follow them.
-        var prefix = StoredZipArchive.ReadAt(stream, 0, (int)Math.Min(fileLength, PickleLimits.MaxPickleBytes));
+        bool cut = fileLength > limits.MaxPickleBytes;
+        var prefix = StoredZipArchive.ReadAt(stream, 0, (int)Math.Min(fileLength, limits.MaxPickleBytes));
 
         var roots = new Dictionary<string, TorchStorage>(StringComparer.Ordinal);
         var views = new List<(TorchStorage View, TorchStorage Root, long Offset)>();
@@ -44,7 +45,8 @@ internal static class LegacyCheckpointFormat
             return view;
         }
 
-        var unpickler = new RestrictedUnpickler(prefix, source, PersistentLoad);
+        var unpickler = new RestrictedUnpickler(prefix, source, PersistentLoad, limits,
+            cut ? $"runs past the MaxPickleBytes limit of {limits.MaxPickleBytes} bytes before its STOP opcode" : null);
         if (!IsMagic(unpickler.Load()))
             throw new ModelFormatException($"{source}: not a PyTorch checkpoint (no legacy magic number)");
         if (unpickler.Load() is not long protocol || protocol != ProtocolVersion)

@@ -33,26 +33,28 @@ internal sealed class PyTorchCheckpoint : IWeightSource
         _tensors = tensors.ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
     }
 
-    public static PyTorchCheckpoint Open(string path)
+    /// <summary>Opens a checkpoint file; <paramref name="limits"/> default to <see cref="ModelFileLimits.Default"/>.</summary>
+    public static PyTorchCheckpoint Open(string path, ModelFileLimits? limits = null)
     {
         FileStream fs;
         try { fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new ModelFormatException($"cannot open '{path}': {e.Message}", e); }
-        try { return Open(fs, Path.GetFileName(path)); }
+        try { return Open(fs, Path.GetFileName(path), limits); }
         catch { fs.Dispose(); throw; }
     }
 
     /// <summary>Parses a seekable stream, which the result owns.</summary>
-    public static PyTorchCheckpoint Open(Stream stream, string source)
+    public static PyTorchCheckpoint Open(Stream stream, string source, ModelFileLimits? limits = null)
     {
         if (!stream.CanSeek) throw new ArgumentException("a PyTorch checkpoint needs a seekable stream", nameof(stream));
+        limits ??= ModelFileLimits.Default;
         try
         {
             var contents = Detect(stream, source) switch
             {
-                "zip" => ZipCheckpointFormat.Read(stream, source),
-                _ => LegacyCheckpointFormat.Read(stream, source),
+                "zip" => ZipCheckpointFormat.Read(stream, source, limits),
+                _ => LegacyCheckpointFormat.Read(stream, source, limits),
             };
             var tensors = StateDictExtractor.Extract(contents.Root, source);
             foreach (var (name, tensor) in tensors) Validate(name, tensor, source);

@@ -18,19 +18,28 @@ internal sealed class RestrictedUnpickler
     readonly ReadOnlyMemory<byte> _data;
     readonly string _source;
     readonly Func<object?, object> _persistentLoad;
+    readonly ModelFileLimits _limits;
+    readonly string? _cutReason;
     readonly Dictionary<long, object?> _memo = [];
     readonly Stack<List<object?>> _marks = new();
     List<object?> _stack = [];
     int _pos;
     int _opStart;
     long _values;
+    int _tensors, _storages;
 
+    /// <param name="data">The pickle bytes (at most <see cref="ModelFileLimits.MaxPickleBytes"/>, which the container enforces).</param>
+    /// <param name="source">The file's name, for messages.</param>
     /// <param name="persistentLoad">Maps a persistent id to the object it stands for (a storage); throws ModelFormatException to refuse.</param>
-    public RestrictedUnpickler(ReadOnlyMemory<byte> data, string source, Func<object?, object> persistentLoad)
+    /// <param name="limits">Values, memo entries, open MARKs and tensors; <see cref="ModelFileLimits.Default"/> when null.</param>
+    /// <param name="cutReason">Why <paramref name="data"/> may end early (the container cut it at a limit): said instead of "truncated".</param>
+    public RestrictedUnpickler(ReadOnlyMemory<byte> data, string source, Func<object?, object> persistentLoad, ModelFileLimits? limits = null, string? cutReason = null)
     {
         _data = data;
         _source = source;
         _persistentLoad = persistentLoad;
+        _limits = limits ?? ModelFileLimits.Default;
+        _cutReason = cutReason;
     }
 
     /// <summary>Where the next pickle starts (after <see cref="Load"/> returned, the byte after STOP).</summary>
@@ -59,7 +68,7 @@ internal sealed class RestrictedUnpickler
                     return Pop();
 
                 case PickleOpcodes.Mark:
-                    if (_marks.Count >= PickleLimits.MaxMarkDepth) Fail($"nests MARKs deeper than {PickleLimits.MaxMarkDepth}");
+                    if (_marks.Count >= _limits.MaxPickleMarkDepth) Fail($"nests MARKs deeper than the MaxPickleMarkDepth limit of {_limits.MaxPickleMarkDepth}");
                     _marks.Push(_stack);
                     _stack = [];
                     break;
@@ -128,6 +137,7 @@ internal sealed class RestrictedUnpickler
                 {
                     var args = Pop();
                     var callable = Pop();
+                    CountTensor(callable);
                     Push(TorchCallables.Reduce(callable, AsTuple(args, "REDUCE arguments"), _source));
                     break;
                 }
@@ -148,6 +158,8 @@ internal sealed class RestrictedUnpickler
                     break;
                 }
                 case PickleOpcodes.BinPersId:
+                    // Every tensor names its storage once, so a valid file loads no more storages than it has tensors.
+                    if (++_storages > _limits.MaxTensors) Fail($"loads more than {_limits.MaxTensors} storages, over the MaxTensors limit");
                     Push(_persistentLoad(Pop()));
                     break;
 
@@ -158,9 +170,17 @@ internal sealed class RestrictedUnpickler
         }
     }
 
+    /// <summary>Counts a tensor rebuild against <see cref="ModelFileLimits.MaxTensors"/> before the tensor is built.</summary>
+    void CountTensor(object? callable)
+    {
+        if (callable is PickleGlobal { Kind: TorchGlobalKind.RebuildTensorV2 or TorchGlobalKind.RebuildTensor }
+            && ++_tensors > _limits.MaxTensors)
+            Fail($"rebuilds more than {_limits.MaxTensors} tensors, over the MaxTensors limit");
+    }
+
     void Push(object? value)
     {
-        if (++_values > PickleLimits.MaxValues) Fail($"builds more than {PickleLimits.MaxValues} values");
+        if (++_values > _limits.MaxPickleValues) Fail($"builds more than {_limits.MaxPickleValues} values, over the MaxPickleValues limit");
         _stack.Add(value);
     }
 
@@ -195,8 +215,8 @@ internal sealed class RestrictedUnpickler
 
     void Memo(long index)
     {
-        if (_memo.Count >= PickleLimits.MaxMemoEntries && !_memo.ContainsKey(index))
-            Fail($"memoizes more than {PickleLimits.MaxMemoEntries} values");
+        if (_memo.Count >= _limits.MaxPickleMemoEntries && !_memo.ContainsKey(index))
+            Fail($"memoizes more than {_limits.MaxPickleMemoEntries} values, over the MaxPickleMemoEntries limit");
         _memo[index] = Peek();
     }
 
@@ -276,7 +296,7 @@ internal sealed class RestrictedUnpickler
         _ => v.GetType().Name,
     };
 
-    void Truncated() => Fail("ends before its STOP opcode (truncated)");
+    void Truncated() => Fail(_cutReason ?? "ends before its STOP opcode (truncated)");
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     void Fail(string what) => throw new ModelFormatException($"{_source}: pickle at byte {_opStart} {what}");

@@ -21,16 +21,16 @@ internal static class StoredZipArchive
     const uint LocalHeaderSignature = 0x04034b50;
     const int EndRecordSize = 22, CentralHeaderSize = 46, LocalHeaderSize = 30;
 
-    public static Dictionary<string, StoredZipEntry> ReadEntries(Stream stream, string source)
+    public static Dictionary<string, StoredZipEntry> ReadEntries(Stream stream, string source, ModelFileLimits limits)
     {
         long fileLength = stream.Length;
         var (count, cdOffset, cdSize) = FindCentralDirectory(stream, fileLength, source);
-        if (count > PickleLimits.MaxZipEntries)
-            throw Fail(source, $"zip archive lists {count} entries (limit {PickleLimits.MaxZipEntries})");
+        if (count > limits.MaxZipEntries)
+            throw Fail(source, $"zip archive lists {count} entries, over the MaxZipEntries limit of {limits.MaxZipEntries}");
         if (cdOffset < 0 || cdSize < 0 || cdOffset > fileLength || cdSize > fileLength - cdOffset)
             throw Fail(source, "zip central directory lies outside the file");
-        if (cdSize > PickleLimits.MaxCentralDirectoryBytes)
-            throw Fail(source, $"zip central directory of {cdSize} bytes exceeds the limit of {PickleLimits.MaxCentralDirectoryBytes}");
+        if (cdSize > limits.MaxZipDirectoryBytes)
+            throw Fail(source, $"zip central directory of {cdSize} bytes exceeds the MaxZipDirectoryBytes limit of {limits.MaxZipDirectoryBytes}");
 
         var cd = ReadAt(stream, cdOffset, (int)cdSize);
         var entries = new Dictionary<string, StoredZipEntry>(StringComparer.Ordinal);

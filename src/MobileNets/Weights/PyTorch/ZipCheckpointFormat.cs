@@ -9,20 +9,20 @@ namespace MobileNets.Weights.PyTorch;
 /// </summary>
 internal static class ZipCheckpointFormat
 {
-    public static CheckpointContents Read(Stream stream, string source)
+    public static CheckpointContents Read(Stream stream, string source, ModelFileLimits limits)
     {
-        var entries = StoredZipArchive.ReadEntries(stream, source);
+        var entries = StoredZipArchive.ReadEntries(stream, source, limits);
         string prefix = FindPrefix(entries, source);
         if (entries.ContainsKey(prefix + "constants.pkl") || entries.Keys.Any(n => n.StartsWith(prefix + "code/", StringComparison.Ordinal)))
             throw new ModelFormatException($"{source}: is a TorchScript archive (torch.jit.save); save model.state_dict() with torch.save instead");
         if (entries.TryGetValue(prefix + "byteorder", out var byteOrder))
         {
-            string order = Encoding.ASCII.GetString(ReadEntry(stream, byteOrder, 16, source)).Trim();
+            string order = Encoding.ASCII.GetString(ReadEntry(stream, byteOrder, 16, "limit", source)).Trim();
             if (order != "little") throw new ModelFormatException($"{source}: byteorder '{TorchGlobals.Printable(order)}' is not supported (little-endian only)");
         }
 
         var pickleEntry = entries[prefix + "data.pkl"];
-        var pickle = ReadEntry(stream, pickleEntry, PickleLimits.MaxPickleBytes, source);
+        var pickle = ReadEntry(stream, pickleEntry, limits.MaxPickleBytes, "MaxPickleBytes limit", source);
         if (Crc32.Compute(pickle) != pickleEntry.Crc32)
             throw new ModelFormatException($"{source}: zip entry '{pickleEntry.Name}' fails its CRC-32 check (corrupt file)");
 
@@ -49,7 +49,7 @@ internal static class ZipCheckpointFormat
             return storage;
         }
 
-        var root = new RestrictedUnpickler(pickle, source, PersistentLoad).Load();
+        var root = new RestrictedUnpickler(pickle, source, PersistentLoad, limits).Load();
         return new CheckpointContents(root, "zip");
     }
 
@@ -64,10 +64,10 @@ internal static class ZipCheckpointFormat
         throw new ModelFormatException($"{source}: zip archive has no NAME/data.pkl, so it is not a torch.save checkpoint");
     }
 
-    static byte[] ReadEntry(Stream stream, StoredZipEntry entry, int limit, string source)
+    static byte[] ReadEntry(Stream stream, StoredZipEntry entry, int limit, string limitName, string source)
     {
         if (entry.Length > limit)
-            throw new ModelFormatException($"{source}: zip entry '{TorchGlobals.Printable(entry.Name)}' of {entry.Length} bytes exceeds the limit of {limit}");
+            throw new ModelFormatException($"{source}: zip entry '{TorchGlobals.Printable(entry.Name)}' of {entry.Length} bytes exceeds the {limitName} of {limit}");
         return StoredZipArchive.ReadAt(stream, entry.DataOffset, (int)entry.Length);
     }
 }

@@ -91,6 +91,9 @@ internal readonly struct FlatTable
 
     public string What => _what;
 
+    /// <summary>Where the table starts in the buffer and its size in bytes (its vtable lies elsewhere).</summary>
+    public (int Position, int Size) Extent => (_position, _size);
+
     /// <summary>Absolute position of field <paramref name="index"/>, or -1 when absent; checks it fits in the table.</summary>
     int FieldPosition(int index, int size, string name)
     {
@@ -196,6 +199,13 @@ internal readonly struct FlatTable
         var result = new float[n];
         for (int i = 0; i < n; i++) result[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]);
         return result;
+    }
+
+    /// <summary>The element count of a vector of 4-byte elements (0 when absent), checked to fit in the buffer; allocates nothing.</summary>
+    public int VectorCount(int index, string name)
+    {
+        long t = Target(index, name);
+        return t < 0 ? 0 : _reader.Vector(t, 4, $"{_what}.{name}").Count;
     }
 
     /// <summary>The tables of a vector of tables (empty when absent); each element is validated.</summary>

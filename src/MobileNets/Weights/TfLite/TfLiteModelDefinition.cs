@@ -28,8 +28,10 @@ internal sealed class TfLiteModelDefinition
     /// <summary>The bytes of a constant buffer (empty for buffer 0 and for activation tensors).</summary>
     public ReadOnlySpan<byte> BufferBytes(int index) => Data.AsSpan(Buffers[index].Start, Buffers[index].Length);
 
-    public static TfLiteModelDefinition Parse(byte[] data, string source)
+    /// <summary>Parses and validates <paramref name="data"/>; <paramref name="limits"/> (tensor count) default to <see cref="ModelFileLimits.Default"/>.</summary>
+    public static TfLiteModelDefinition Parse(byte[] data, string source, ModelFileLimits? limits = null)
     {
+        limits ??= ModelFileLimits.Default;
         if (data.Length < 8) throw new ModelFormatException($"{source}: not a TFLite model (file of {data.Length} bytes is shorter than a flatbuffer header)");
         if (Encoding.ASCII.GetString(data, 4, 4) != "TFL3")
             throw new ModelFormatException($"{source}: not a TFLite model (file identifier is not TFL3)");
@@ -44,8 +46,9 @@ internal sealed class TfLiteModelDefinition
         var subgraphTables = model.TableVector(2, "subgraphs");
         if (subgraphTables.Length == 0) throw fb.Error("model has no subgraphs");
         var subgraphs = new TfLiteSubgraphDef[subgraphTables.Length];
+        int tensorBudget = limits.MaxTensors;
         for (int s = 0; s < subgraphs.Length; s++)
-            subgraphs[s] = ParseSubgraph(fb, subgraphTables[s], s, codes, buffers);
+            subgraphs[s] = ParseSubgraph(fb, subgraphTables[s], s, codes, buffers, limits.MaxTensors, ref tensorBudget);
         return new TfLiteModelDefinition(source, data, version, description, subgraphs, buffers);
     }
 
@@ -74,8 +77,13 @@ internal sealed class TfLiteModelDefinition
     }
 
     static TfLiteSubgraphDef ParseSubgraph(FlatBufferReader fb, FlatTable t, int s,
-        (int Code, string? Custom, int Version)[] codes, TfLiteBufferDef[] buffers)
+        (int Code, string? Custom, int Version)[] codes, TfLiteBufferDef[] buffers, int maxTensors, ref int tensorBudget)
     {
+        // Counted before any per-tensor structure exists: the limit holds for all subgraphs together.
+        int declared = t.VectorCount(0, "tensors");
+        if (declared > tensorBudget)
+            throw fb.Error($"subgraph {s} declares {declared} tensors, which takes the model over the MaxTensors limit of {maxTensors}");
+        tensorBudget -= declared;
         var tensorTables = t.TableVector(0, "tensors");
         var tensors = new TfLiteTensorDef[tensorTables.Length];
         for (int i = 0; i < tensors.Length; i++) tensors[i] = ParseTensor(fb, tensorTables[i], i, s, buffers.Length);
