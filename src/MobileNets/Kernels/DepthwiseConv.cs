@@ -11,7 +11,9 @@ internal sealed class PackedDepthwiseWeights
     public int Channels { get; }
     public int Kernel { get; }
     public SimdWidth Width { get; }
-    public float[] Data { get; }
+    /// <summary>Tap-major weights (64-byte aligned).</summary>
+    public Span<float> Data => _data.Span;
+    readonly Tensors.AlignedBuffer _data;
     public float[] Bias { get; }
 
     /// <param name="weights">PyTorch order [C][1][k][k].</param>
@@ -19,11 +21,12 @@ internal sealed class PackedDepthwiseWeights
     {
         Channels = channels; Kernel = kernel; Width = width;
         int taps = kernel * kernel;
-        Data = new float[taps * channels];
+        _data = new Tensors.AlignedBuffer(taps * channels);
+        var data = Data;
         Bias = new float[channels];
         for (int c = 0; c < channels; c++)
         {
-            for (int t = 0; t < taps; t++) Data[t * channels + c] = weights[c * taps + t];
+            for (int t = 0; t < taps; t++) data[t * channels + c] = weights[c * taps + t];
             if (!bias.IsEmpty) Bias[c] = bias[c];
         }
     }
@@ -177,6 +180,7 @@ internal static class DepthwiseConv
             int iy0 = oy * g.Stride - g.PadTop;
             int kyBegin = iy0 >= 0 ? 0 : (-iy0 + d - 1) / d;
             int kyEnd = Math.Min(k, (s.Height - 1 - iy0) / d + 1);
+            ReadOnlySpan<float> weights = w.Data;
             for (int ox = 0; ox < g.OutWidth; ox++)
             {
                 int ix0 = ox * g.Stride - g.PadLeft;
@@ -187,7 +191,7 @@ internal static class DepthwiseConv
                     float acc = w.Bias[ch];
                     for (int ky = kyBegin; ky < kyEnd; ky++)
                         for (int kx = kxBegin; kx < kxEnd; kx++)
-                            acc = MathF.FusedMultiplyAdd(x[((iy0 + ky * d) * s.Width + ix0 + kx * d) * c + ch], w.Data[(ky * k + kx) * c + ch], acc);
+                            acc = MathF.FusedMultiplyAdd(x[((iy0 + ky * d) * s.Width + ix0 + kx * d) * c + ch], weights[(ky * k + kx) * c + ch], acc);
                     y[(oy * g.OutWidth + ox) * c + ch] = TAct.Apply(acc);
                 }
             }

@@ -440,6 +440,7 @@ internal static class Gemm
     /// <summary>Portable path when no vector width is accelerated.</summary>
     static void ScalarGemm(PackedGemmWeights b, ReadOnlySpan<float> a, int m, int lda, Span<float> c, int ldc, Activation act, ReadOnlySpan<float> r, int panelStart, int panelEnd)
     {
+        var data = b.Data;
         int nr = b.PanelWidth;
         for (int row = 0; row < m; row++)
             for (int col = panelStart * nr; col < Math.Min(b.N, panelEnd * nr); col++)
@@ -450,7 +451,7 @@ internal static class Gemm
                 {
                     long baseIndex = b.Offset(p, k0) + j;
                     for (int kk = k0; kk < Math.Min(b.K, k0 + b.DepthSlice); kk++)
-                        acc = MathF.FusedMultiplyAdd(a[row * lda + kk], b.Data[baseIndex + (kk - k0) * nr], acc);
+                        acc = MathF.FusedMultiplyAdd(a[row * lda + kk], data[(int)(baseIndex + (kk - k0) * nr)], acc);
                 }
                 acc = Activations.Apply(act, acc);
                 c[row * ldc + col] = r.IsEmpty ? acc : acc + r[row * ldc + col];

@@ -15,8 +15,10 @@ internal sealed class PackedGemmWeights
     public SimdWidth Width { get; }
     public int PanelWidth { get; }
     public int Panels => (N + PanelWidth - 1) / PanelWidth;
-    public float[] Data { get; }
+    /// <summary>The packed panels (64-byte aligned: each panel row is whole vectors).</summary>
+    public Span<float> Data => _data.Span;
     public float[] Bias { get; }
+    readonly Tensors.AlignedBuffer _data;
     /// <summary>Rows of K per depth slice: <see cref="K"/> unless packed sliced.</summary>
     public int DepthSlice { get; }
 
@@ -45,7 +47,7 @@ internal sealed class PackedGemmWeights
         // Two vectors per panel row: the micro-kernel keeps 2 accumulators per row.
         PanelWidth = width == SimdWidth.Scalar ? 8 : 2 * (int)width / 32;
         DepthSlice = sliced ? SliceDepth(k, PanelWidth) : k;
-        Data = new float[Panels * k * PanelWidth];
+        _data = new Tensors.AlignedBuffer(Panels * k * PanelWidth);
         Bias = new float[Panels * PanelWidth];
     }
 
@@ -78,6 +80,7 @@ internal sealed class PackedGemmWeights
     /// </summary>
     public void Fill(ReadOnlySpan<float> source, bool transposed, ReadOnlySpan<float> bias = default)
     {
+        var data = Data;
         if (source.Length != N * K) throw new ArgumentException("operand must hold n*k values");
         for (int col = 0; col < N; col++)
         {
@@ -86,7 +89,7 @@ internal sealed class PackedGemmWeights
             {
                 long baseIndex = Offset(p, k0) + j;
                 for (int kk = k0; kk < Math.Min(K, k0 + DepthSlice); kk++)
-                    Data[baseIndex + (kk - k0) * PanelWidth] = transposed ? source[kk * N + col] : source[col * K + kk];
+                    data[(int)(baseIndex + (kk - k0) * PanelWidth)] = transposed ? source[kk * N + col] : source[col * K + kk];
             }
             Bias[col] = bias.IsEmpty ? 0f : bias[col];
         }

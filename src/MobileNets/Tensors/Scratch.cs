@@ -37,20 +37,22 @@ internal sealed class Scratch
         _pool.Run(work, count);
     }
 
-    float[] _arena = new float[1 << 16];
+    AlignedBuffer _arena = new(1 << 16, zeroed: false);
     int _top;
 
     public int Mark => _top;
 
+    /// <summary>A span of <paramref name="length"/> floats starting on a 64-byte boundary.</summary>
     public Span<float> Take(int length)
     {
-        if (_top + length > _arena.Length)
+        int size = AlignedBuffer.RoundUp(length);
+        if (_top + size > _arena.Length)
         {
-            // Spans handed out earlier keep the old array alive; later inferences use the larger one.
-            _arena = new float[Math.Max(_arena.Length * 2, _top + length)];
+            // Spans handed out earlier keep the old buffer alive; later inferences use the larger one.
+            _arena = new AlignedBuffer(Math.Max(_arena.Length * 2, _top + size), zeroed: false);
         }
-        var span = _arena.AsSpan(_top, length);
-        _top += length;
+        var span = _arena.Span.Slice(_top, length);
+        _top += size;
         return span;
     }
 
