@@ -52,10 +52,13 @@ internal sealed class Bottleneck
             ForwardInBands(x, shape, y, residual, scratch);
             return;
         }
-        if (_expand != null && _depthwise == null && _se == null && !_expand.IsPointwise && _expand.IsBandable
-            && 4L * _expand.OutputShape(shape).Size > BandThresholdBytes)
+        // One spatial convolution straight into the projection: the fused form (k x k expansion) or
+        // the depthwise-separable one (no expansion).
+        var first = _depthwise == null ? _expand : _expand == null ? _depthwise : null;
+        if (first != null && _se == null && !first.IsPointwise && first.IsBandable
+            && 4L * first.OutputShape(shape).Size > BandThresholdBytes)
         {
-            ForwardFusedInBands(x, shape, y, residual, scratch);
+            ForwardPairInBands(first, x, shape, y, residual, scratch);
             return;
         }
         int mark = scratch.Mark;
@@ -81,14 +84,14 @@ internal sealed class Bottleneck
     }
 
     /// <summary>
-    /// The fused form (a full k x k expansion straight into the projection, timm's EdgeResidual 'er'):
-    /// the expansion computes a band of output rows from the input rows it needs, and the projection
-    /// runs on the band while it is in cache, so the expanded map (56x56x128 = 1.6 MB in
-    /// MobileNetV4-Hybrid-Medium) never goes out to memory and back.
+    /// One spatial convolution into the projection (timm's EdgeResidual 'er', a full k x k expansion;
+    /// or the depthwise-separable block of V1 and V2's first block): the first convolution computes a
+    /// band of output rows from the input rows it needs, and the projection runs on the band while it
+    /// is in cache, so the map between them (56x56x128 = 1.6 MB in MobileNetV4-Hybrid-Medium,
+    /// 112x112x32 in V1 and V2) never goes out to memory and back.
     /// </summary>
-    void ForwardFusedInBands(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
+    void ForwardPairInBands(Conv2d expand, ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
     {
-        var expand = _expand!;
         var g = expand.Geometry(shape);
         int mid = expand.OutChannels, outChannels = _project.OutChannels;
         int span = (g.Kernel - 1) * g.Dilation;

@@ -61,8 +61,8 @@ public class InvertedResidualBandTests
     }
 
     /// <summary>
-    /// The fused form (full k x k expansion straight into the projection, timm's 'er'): large expanded
-    /// maps run a band of output rows at a time; the result must equal the layer-by-layer computation
+    /// One spatial convolution straight into the projection (timm's 'er' k x k expansion, or the
+    /// depthwise-separable block): large maps between them run a band of output rows at a time; the result must equal the layer-by-layer computation
     /// for 3x3 and 5x5, both strides, symmetric and TensorFlow 'same' padding, with and without residual.
     /// </summary>
     [Theory, MemberData(nameof(Widths))]
@@ -73,14 +73,17 @@ public class InvertedResidualBandTests
         foreach (var k in new[] { 3, 5 })
             foreach (var stride in new[] { 1, 2 })
                 foreach (var tfSame in new[] { false, true })
+                foreach (var separable in new[] { false, true })
                 {
                     var rng = new Random(seed++);
-                    int cin = 16, mid = 96, cout = stride == 1 ? 16 : 24;
+                    // The depthwise-separable form (V1, V2's first block) keeps the channel count.
+                    int cin = separable ? 96 : 16, mid = 96, cout = stride == 1 ? 16 : 24;
                     var pad = tfSame ? Padding.Same : Padding.Symmetric(k / 2);
-                    var expand = new Conv2d(cin, mid, k, stride, 1, 1, pad, R(rng, mid * cin * k * k), R(rng, mid), Activation.ReLU, simd);
+                    int groups = separable ? mid : 1;
+                    var expand = new Conv2d(cin, mid, k, stride, 1, groups, pad, R(rng, mid * (cin / groups) * k * k), R(rng, mid), Activation.ReLU, simd);
                     var project = new Conv2d(mid, cout, 1, 1, 1, 1, Padding.Symmetric(0), R(rng, cout * mid), R(rng, cout), Activation.None, simd);
                     bool residual = stride == 1 && cin == cout;
-                    var block = new InvertedResidual(expand, null, null, project, residual);
+                    var block = separable ? new InvertedResidual(null, expand, null, project, residual) : new InvertedResidual(expand, null, null, project, residual);
 
                     var s = new FeatureShape(121, 93, cin);
                     var es = expand.OutputShape(s);
@@ -94,7 +97,7 @@ public class InvertedResidualBandTests
 
                     var actual = new float[expected.Length];
                     block.Forward(x, s, actual, scratch);
-                    SimdWidths.AssertClose(expected, actual, 1e-5f, $"{simd} k{k} s{stride} same={tfSame}");
+                    SimdWidths.AssertClose(expected, actual, 1e-5f, $"{simd} k{k} s{stride} same={tfSame} separable={separable}");
                 }
     }
 }
