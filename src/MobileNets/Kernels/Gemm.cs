@@ -116,13 +116,15 @@ internal static class Gemm
                             int pEnd = TS.Lanes == 16 && whole && p + 1 < panelEnd && (p + 2) * nr <= b.N ? p + 2 : p + 1;
                             // The weights the walk reads next follow these in memory (sliced packing): each row
                             // tile prefetches its share of them into L2, so they arrive while these are in use.
+                            // Not with a single tile (a GEMV, the classifier heads): its whole share at once
+                            // stalled on the memory system (960->1280 head 213 -> 151 us without it, cold weights).
                             byte* next = (byte*)(pb + b.Offset(p, k0) + (long)(pEnd - p) * (k1 - k0) * nr);
                             long nextBytes = 4L * (pEnd - p) * (k1 - k0) * nr;
                             long share = (nextBytes / ((rowEnd - row + TileRows - 1) / TileRows) + 63) & ~63L;
                             byte* dataEnd = (byte*)(pb + b.Data.Length);
                             for (int r0 = row; r0 < rowEnd; r0 += TileRows)
                             {
-                                if (Sse.IsSupported)
+                                if (Sse.IsSupported && rowEnd - row > TileRows)
                                     for (byte* line = next + (r0 - row) / TileRows * share, stop = line + share; line < stop && line < dataEnd; line += 64)
                                         Sse.Prefetch1(line);
                                 if (pack) RunPanels<TS, TV, TAct>(t, pp + (long)(r0 - row) * depth, 1, Math.Min(TileRows, rowEnd - r0), r0, Math.Min(TileRows, rowEnd - r0), p, pEnd, k0, k1);
