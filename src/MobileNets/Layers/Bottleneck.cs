@@ -19,6 +19,11 @@ internal sealed class Bottleneck
         _expand = expand; _depthwise = depthwise; _se = se; _project = project;
     }
 
+    internal Conv2d? Expand => _expand;
+    internal Conv2d? Depthwise => _depthwise;
+    internal SqueezeExcite? SqueezeExcite => _se;
+    internal Conv2d Project => _project;
+
     public FeatureShape OutputShape(FeatureShape input)
     {
         var s = input;
@@ -46,8 +51,8 @@ internal sealed class Bottleneck
 
     public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, ReadOnlySpan<float> residual, Scratch scratch)
     {
-        if (_expand != null && _depthwise != null && _expand.IsPointwise && _depthwise.IsBandableDepthwise
-            && 4L * shape.Pixels * _expand.OutChannels > BandThresholdBytes)
+        if (_expand != null && _depthwise != null && _expand.IsBandable && _depthwise.IsBandable
+            && 4L * _expand.OutputShape(shape).Size > BandThresholdBytes)
         {
             ForwardInBands(x, shape, y, residual, scratch);
             return;
@@ -94,23 +99,40 @@ internal sealed class Bottleneck
     {
         var g = expand.Geometry(shape);
         int mid = expand.OutChannels, outChannels = _project.OutChannels;
-        int span = (g.Kernel - 1) * g.Dilation;
         int outRowsPerBand = Math.Max(MinBandRows(g.OutWidth), BandBytes * scratch.Threads / (4 * g.OutWidth * mid));
         int mark = scratch.Mark;
         var band = scratch.Take(outRowsPerBand * g.OutWidth * mid);
-        int inRowFloats = shape.Width * shape.Channels;
         for (int r0 = 0; r0 < g.OutHeight; r0 += outRowsPerBand)
         {
             int r1 = Math.Min(g.OutHeight, r0 + outRowsPerBand);
-            int first = Math.Max(0, r0 * g.Stride - g.PadTop);
-            int end = Math.Min(shape.Height, (r1 - 1) * g.Stride - g.PadTop + span + 1);
-            expand.ForwardBand(x.Slice(first * inRowFloats, (end - first) * inRowFloats), end - first, shape, first, r0, r1, band, scratch);
+            ExpandRows(expand, x, shape, r0, r1, band, scratch);
             int pixels = (r1 - r0) * g.OutWidth;
             _project.Forward(band[..(pixels * mid)], new FeatureShape(r1 - r0, g.OutWidth, mid),
                 y.Slice(r0 * g.OutWidth * outChannels, pixels * outChannels),
                 residual.IsEmpty ? default : residual.Slice(r0 * g.OutWidth * outChannels, pixels * outChannels), scratch);
         }
         scratch.Release(mark);
+    }
+
+    /// <summary>
+    /// Output rows [<paramref name="r0"/>, <paramref name="r1"/>) of <paramref name="conv"/> on the whole
+    /// input <paramref name="x"/>, into <paramref name="y"/>: a 1x1 convolution reads just those rows,
+    /// a k x k one the input rows they need.
+    /// </summary>
+    static void ExpandRows(Conv2d conv, ReadOnlySpan<float> x, FeatureShape shape, int r0, int r1, Span<float> y, Scratch scratch)
+    {
+        int inRowFloats = shape.Width * shape.Channels;
+        if (conv.IsPointwise)
+        {
+            var rows = shape with { Height = r1 - r0 };
+            conv.Forward(x.Slice(r0 * inRowFloats, rows.Size), rows, y, scratch);
+            return;
+        }
+        var g = conv.Geometry(shape);
+        int span = (g.Kernel - 1) * g.Dilation;
+        int first = Math.Max(0, r0 * g.Stride - g.PadTop);
+        int end = Math.Min(shape.Height, (r1 - 1) * g.Stride - g.PadTop + span + 1);
+        conv.ForwardBand(x.Slice(first * inRowFloats, (end - first) * inRowFloats), end - first, shape, first, r0, r1, y, scratch);
     }
 
     /// <summary>
@@ -130,44 +152,40 @@ internal sealed class Bottleneck
     {
         var expand = _expand!;
         var depthwise = _depthwise!;
-        int mid = expand.OutChannels;
-        var expandedShape = new FeatureShape(shape.Height, shape.Width, mid);
+        int mid = expand.OutChannels, dc = depthwise.OutChannels;
+        var expandedShape = expand.OutputShape(shape);
         var g = depthwise.Geometry(expandedShape);
-        var dwShape = new FeatureShape(g.OutHeight, g.OutWidth, mid);
+        var dwShape = new FeatureShape(g.OutHeight, g.OutWidth, dc);
         int span = (g.Kernel - 1) * g.Dilation;
-        int rowBytes = 4 * shape.Width * mid;
+        int rowBytes = 4 * expandedShape.Width * mid;
         // Threads split each band's convolutions, each core caching its share: with more threads a band
         // can hold more rows, and fewer bands mean fewer hand-offs to the workers.
         int bandBytes = BandBytes * scratch.Threads;
         int outRowsPerBand = Math.Max(MinBandRows(g.OutWidth), (bandBytes / rowBytes - span) / g.Stride);
 
         int mark = scratch.Mark;
-        var band = scratch.Take(((outRowsPerBand - 1) * g.Stride + span + 1) * shape.Width * mid);
+        var band = scratch.Take(((outRowsPerBand - 1) * g.Stride + span + 1) * expandedShape.Width * mid);
         // With SE the whole depthwise output is needed before the projection; without, a band of it.
-        var dw = _se != null ? scratch.Take(dwShape.Size) : scratch.Take(outRowsPerBand * g.OutWidth * mid);
+        var dw = _se != null ? scratch.Take(dwShape.Size) : scratch.Take(outRowsPerBand * g.OutWidth * dc);
         int haveFirst = 0, haveEnd = 0;   // expanded input rows [haveFirst, haveEnd) sit at the top of the band
-        int rowFloats = shape.Width * mid, inRowFloats = shape.Width * shape.Channels;
+        int rowFloats = expandedShape.Width * mid;
         for (int r0 = 0; r0 < g.OutHeight; r0 += outRowsPerBand)
         {
             int r1 = Math.Min(g.OutHeight, r0 + outRowsPerBand);
             int first = Math.Max(0, r0 * g.Stride - g.PadTop);
-            int end = Math.Min(shape.Height, (r1 - 1) * g.Stride - g.PadTop + span + 1);
+            int end = Math.Min(expandedShape.Height, (r1 - 1) * g.Stride - g.PadTop + span + 1);
             int rows = end - first;
             int kept = first < haveEnd && first >= haveFirst ? haveEnd - first : 0;
             if (kept > 0) band.Slice((first - haveFirst) * rowFloats, kept * rowFloats).CopyTo(band);
-            if (rows > kept)
-            {
-                var newShape = new FeatureShape(rows - kept, shape.Width, shape.Channels);
-                expand.Forward(x.Slice((first + kept) * inRowFloats, newShape.Size), newShape, band.Slice(kept * rowFloats), scratch);
-            }
+            if (rows > kept) ExpandRows(expand, x, shape, first + kept, end, band.Slice(kept * rowFloats), scratch);
             haveFirst = first; haveEnd = end;
-            var dwOut = _se != null ? dw.Slice(r0 * g.OutWidth * mid) : dw;
+            var dwOut = _se != null ? dw.Slice(r0 * g.OutWidth * dc) : dw;
             depthwise.ForwardBand(band, rows, expandedShape, first, r0, r1, dwOut, scratch);
             if (_se == null)
             {
                 int pixels = (r1 - r0) * g.OutWidth;
                 int outChannels = _project.OutChannels;
-                _project.Forward(dw[..(pixels * mid)], new FeatureShape(r1 - r0, g.OutWidth, mid),
+                _project.Forward(dw[..(pixels * dc)], new FeatureShape(r1 - r0, g.OutWidth, dc),
                     y.Slice(r0 * g.OutWidth * outChannels, pixels * outChannels),
                     residual.IsEmpty ? default : residual.Slice(r0 * g.OutWidth * outChannels, pixels * outChannels), scratch);
             }

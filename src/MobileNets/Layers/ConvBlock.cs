@@ -10,6 +10,9 @@ internal sealed class ConvBlock : ILayer
 
     public ConvBlock(Conv2d conv, bool residual = false) { _conv = conv; _residual = residual; }
 
+    internal Conv2d Conv => _conv;
+    internal bool HasResidual => _residual;
+
     public FeatureShape OutputShape(FeatureShape input) => _conv.OutputShape(input);
     public long MultiplyAccumulates(FeatureShape input) => _conv.MultiplyAccumulates(input);
     public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, Scratch scratch) =>

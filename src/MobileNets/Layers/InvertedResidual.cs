@@ -19,6 +19,9 @@ internal sealed class InvertedResidual : ILayer
         _residual = residual;
     }
 
+    internal Bottleneck Core => _core;
+    internal bool HasResidual => _residual;
+
     public FeatureShape OutputShape(FeatureShape input) => _core.OutputShape(input);
 
     public long MultiplyAccumulates(FeatureShape input) => _core.MultiplyAccumulates(input);

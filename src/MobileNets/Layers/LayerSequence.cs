@@ -10,11 +10,13 @@ namespace MobileNets.Layers;
 internal sealed class LayerSequence : ILayer
 {
     readonly ILayer[] _layers;   // an array: foreach over an interface would allocate an enumerator per call
+    readonly ILayer[] _steps;    // what runs: the layers, with some runs fused (LayerFusion)
 
     public LayerSequence(IEnumerable<ILayer> layers)
     {
         _layers = layers.ToArray();
         if (_layers.Length == 0) throw new ArgumentException("a sequence needs at least one layer", nameof(layers));
+        _steps = LayerFusion.Fuse(_layers);
     }
 
     public IReadOnlyList<ILayer> Layers => _layers;
@@ -34,18 +36,19 @@ internal sealed class LayerSequence : ILayer
 
     public void Forward(ReadOnlySpan<float> x, FeatureShape shape, Span<float> y, Scratch scratch)
     {
+        var steps = _steps;
         int largest = 0;
         var walk = shape;
-        for (int i = 0; i < _layers.Length - 1; i++) { walk = _layers[i].OutputShape(walk); largest = Math.Max(largest, walk.Size); }
+        for (int i = 0; i < steps.Length - 1; i++) { walk = steps[i].OutputShape(walk); largest = Math.Max(largest, walk.Size); }
         int mark = scratch.Mark;
         var a = scratch.Take(largest);
         var b = scratch.Take(largest);
         ReadOnlySpan<float> input = x;
-        for (int i = 0; i < _layers.Length; i++)
+        for (int i = 0; i < steps.Length; i++)
         {
-            var next = _layers[i].OutputShape(shape);
-            var output = i == _layers.Length - 1 ? y[..next.Size] : (i % 2 == 0 ? a : b)[..next.Size];
-            _layers[i].Forward(input, shape, output, scratch);
+            var next = steps[i].OutputShape(shape);
+            var output = i == steps.Length - 1 ? y[..next.Size] : (i % 2 == 0 ? a : b)[..next.Size];
+            steps[i].Forward(input, shape, output, scratch);
             input = output;
             shape = next;
         }
