@@ -115,20 +115,25 @@ internal static class Gemm
                             // Two whole panels at a time where the tile covers two (one broadcast of A feeds both).
                             int pEnd = TS.Lanes == 16 && whole && p + 1 < panelEnd && (p + 2) * nr <= b.N ? p + 2 : p + 1;
                             // The weights the walk reads next follow these in memory (sliced packing): each row
-                            // tile prefetches its share of them into L2, so they arrive while these are in use.
-                            // Not with a single tile (a GEMV, the classifier heads): its whole share at once
-                            // stalled on the memory system (960->1280 head 213 -> 151 us without it, cold weights).
+                            // tile prefetches its share of them into L2, a line per k inside the tile's loop, so
+                            // they arrive while these are in use. Spread out, not a burst before the tile: a burst
+                            // filled the miss queues and stalled the tile (7x7 256->1024 with weights from memory
+                            // 171 -> 137 us, hot 133). Not with a single tile (a GEMV, the classifier heads): it
+                            // streams its weights anyway, and prefetching ahead of it only stalled.
                             byte* next = (byte*)(pb + b.Offset(p, k0) + (long)(pEnd - p) * (k1 - k0) * nr);
                             long nextBytes = 4L * (pEnd - p) * (k1 - k0) * nr;
                             long share = (nextBytes / ((rowEnd - row + TileRows - 1) / TileRows) + 63) & ~63L;
                             byte* dataEnd = (byte*)(pb + b.Data.Length);
                             for (int r0 = row; r0 < rowEnd; r0 += TileRows)
                             {
-                                if (Sse.IsSupported && rowEnd - row > TileRows)
-                                    for (byte* line = next + (r0 - row) / TileRows * share, stop = line + share; line < stop && line < dataEnd; line += 64)
-                                        Sse.Prefetch1(line);
-                                if (pack) RunPanels<TS, TV, TAct>(t, pp + (long)(r0 - row) * depth, 1, Math.Min(TileRows, rowEnd - r0), r0, Math.Min(TileRows, rowEnd - r0), p, pEnd, k0, k1);
-                                else RunPanels<TS, TV, TAct>(t, pa + (long)r0 * lda + k0, lda, 1, r0, Math.Min(TileRows, rowEnd - r0), p, pEnd, k0, k1);
+                                byte* line = null, stop = null;
+                                if (rowEnd - row > TileRows)
+                                {
+                                    line = next + (r0 - row) / TileRows * share;
+                                    stop = line + share < dataEnd ? line + share : dataEnd;
+                                }
+                                if (pack) RunPanels<TS, TV, TAct>(t, pp + (long)(r0 - row) * depth, 1, Math.Min(TileRows, rowEnd - r0), r0, Math.Min(TileRows, rowEnd - r0), p, pEnd, k0, k1, line, stop);
+                                else RunPanels<TS, TV, TAct>(t, pa + (long)r0 * lda + k0, lda, 1, r0, Math.Min(TileRows, rowEnd - r0), p, pEnd, k0, k1, line, stop);
                             }
                             p = pEnd - 1;
                         }
@@ -175,7 +180,8 @@ internal static class Gemm
     /// of depth k at a[i * rowStride + k * kStride]) times panels [p0, p1) over depth [k0, k1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static unsafe void RunPanels<TS, TV, TAct>(in Operands t, float* a, int rowStride, int kStride, int row, int rows, int p0, int p1, int k0, int k1)
+    static unsafe void RunPanels<TS, TV, TAct>(in Operands t, float* a, int rowStride, int kStride, int row, int rows, int p0, int p1, int k0, int k1,
+        byte* prefetch = null, byte* prefetchEnd = null)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         bool last = k1 == t.K;
@@ -197,7 +203,8 @@ internal static class Gemm
                 bool pair = TS.Lanes == 16 && p + 1 < p1;
                 nint panelStride = pair ? (nint)(t.Weights.Offset(p + 1, k0) - t.Weights.Offset(p, k0)) : 0;
                 TileColumns<TS, TV, TAct>(t.Rows, 1, k1 - k0, kStride, bp, panelStride, t.Nr, init, initStride, last, cr, t.Ldc, rr,
-                    valid, pair ? Math.Min(t.Nr, t.N - col - t.Nr) : -1, t.Spill, rows);
+                    valid, pair ? Math.Min(t.Nr, t.N - col - t.Nr) : -1, t.Spill, rows, prefetch, prefetchEnd);
+                prefetch = prefetchEnd;
                 if (pair) p++;
             }
             else
@@ -214,13 +221,15 @@ internal static class Gemm
     /// taps point at zeros. Accumulators start from <paramref name="init"/> (row stride
     /// <paramref name="initStride"/>: 0 for the bias); unless this is the <paramref name="last"/> depth
     /// slice they go back to C raw, which needs a whole panel. Only the first <paramref name="storeRows"/>
-    /// rows are stored. Its own method so the register allocator sees only this loop.
+    /// rows are stored. Each k also prefetches one cache line of [<paramref name="prefetch"/>,
+    /// <paramref name="prefetchEnd"/>) (the weights read next) into L2 until the range is done.
+    /// Its own method so the register allocator sees only this loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void Tile6<TS, TV, TAct>(float** rows, int taps, int depth, nint kStride, float* bp, nint nr,
-        float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, float* spill, int storeRows)
+        float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, float* spill, int storeRows, byte* prefetch = null, byte* prefetchEnd = null)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp =>
-        Tile<TS, TV, TAct, OnePanel>(rows, taps, depth, kStride, bp, 0, nr, init, initStride, last, c, ldc, r, valid, 0, spill, storeRows);
+        Tile<TS, TV, TAct, OnePanel>(rows, taps, depth, kStride, bp, 0, nr, init, initStride, last, c, ldc, r, valid, 0, spill, storeRows, prefetch, prefetchEnd);
 
     /// <summary>
     /// Which vectors of C a tile covers: 2 (<see cref="OnePanel"/>), 4 (<see cref="TwoPanels"/>: AVX-512's
@@ -241,17 +250,18 @@ internal static class Gemm
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe void TileColumns<TS, TV, TAct>(float** rows, int taps, int depth, nint kStride, float* bp, nint panelStride, nint nr,
-        float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, int valid2, float* spill, int storeRows)
+        float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, int valid2, float* spill, int storeRows,
+        byte* prefetch = null, byte* prefetchEnd = null)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
     {
         if (valid2 > TS.Lanes)
-            Tile<TS, TV, TAct, TwoPanels>(rows, taps, depth, kStride, bp, panelStride, nr, init, initStride, last, c, ldc, r, valid, valid2, spill, storeRows);
+            Tile<TS, TV, TAct, TwoPanels>(rows, taps, depth, kStride, bp, panelStride, nr, init, initStride, last, c, ldc, r, valid, valid2, spill, storeRows, prefetch, prefetchEnd);
         else if (valid2 > 0)
-            Tile<TS, TV, TAct, PanelAndHalf>(rows, taps, depth, kStride, bp, panelStride, nr, init, initStride, last, c, ldc, r, valid, valid2, spill, storeRows);
+            Tile<TS, TV, TAct, PanelAndHalf>(rows, taps, depth, kStride, bp, panelStride, nr, init, initStride, last, c, ldc, r, valid, valid2, spill, storeRows, prefetch, prefetchEnd);
         else if (valid > TS.Lanes)
-            Tile6<TS, TV, TAct>(rows, taps, depth, kStride, bp, nr, init, initStride, last, c, ldc, r, valid, spill, storeRows);
+            Tile6<TS, TV, TAct>(rows, taps, depth, kStride, bp, nr, init, initStride, last, c, ldc, r, valid, spill, storeRows, prefetch, prefetchEnd);
         else
-            Tile<TS, TV, TAct, HalfPanel>(rows, taps, depth, kStride, bp, 0, nr, init, initStride, last, c, ldc, r, valid, 0, spill, storeRows);
+            Tile<TS, TV, TAct, HalfPanel>(rows, taps, depth, kStride, bp, 0, nr, init, initStride, last, c, ldc, r, valid, 0, spill, storeRows, prefetch, prefetchEnd);
     }
 
     /// <summary>
@@ -264,7 +274,8 @@ internal static class Gemm
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void Tile<TS, TV, TAct, TP>(float** rows, int taps, int depth, nint kStride, float* bp, nint panelStride, nint nr,
-        float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, int valid2, float* spill, int storeRows)
+        float* init, nint initStride, bool last, float* c, nint ldc, float* r, int valid, int valid2, float* spill, int storeRows,
+        byte* prefetch, byte* prefetchEnd)
         where TS : ISimd<TV> where TV : struct where TAct : IActivationOp where TP : IPanels
     {
         int lanes = TS.Lanes;
@@ -299,6 +310,7 @@ internal static class Gemm
             nint j = 0;
             for (int kk = depth; kk > 0; kk--, j += kStride, bp += nr)
             {
+                if (Sse.IsSupported && prefetch < prefetchEnd) { Sse.Prefetch1(prefetch); prefetch += 64; }
                 TV b0 = Load<TS, TV>(bp);
                 TV b1 = v2 ? Load<TS, TV>(bp + lanes) : default;
                 TV b2 = v3 ? Load<TS, TV>(bp + panelStride) : default;
