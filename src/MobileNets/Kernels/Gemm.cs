@@ -207,6 +207,12 @@ internal static class Gemm
                 prefetch = prefetchEnd;
                 if (pair) p++;
             }
+            else if (rows == 1 && p + 1 < p1 && (p + 2) * t.Nr <= t.N)
+            {
+                nint panelStride = (nint)(t.Weights.Offset(p + 1, k0) - t.Weights.Offset(p, k0));
+                Tile1Pair<TS, TV, TAct>(a, kStride, bp, k1 - k0, t.Nr, init, last, cr, rr, valid, t.Spill, panelStride);
+                p++;
+            }
             else
                 for (int i = 0; i < rows; i++)
                     Tile1<TS, TV, TAct>(a + (long)i * rowStride, kStride, bp, k1 - k0, t.Nr, init + (long)i * initStride, last,
@@ -414,6 +420,35 @@ internal static class Gemm
         }
         if (last) StoreRow<TS, TV, TAct>(c0, c1, c, r, valid, spill);
         else { Store<TS, TV>(c0, c); Store<TS, TV>(c1, c + lanes); }
+    }
+
+    /// <summary>
+    /// The one-row tile over two whole panels (<paramref name="panelStride"/> floats apart in B):
+    /// the one-row GEMV of a classifier head. Four accumulator chains instead of two, and two weight
+    /// streams in flight: 960->1280 with weights from memory 139 -> 123 us. Same order of sums per column.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static unsafe void Tile1Pair<TS, TV, TAct>(float* a, nint kStride, float* bp, int k, nint nr, float* init, bool last, float* c, float* r, int valid, float* spill, nint panelStride)
+        where TS : ISimd<TV> where TV : struct where TAct : IActivationOp
+    {
+        int lanes = TS.Lanes;
+        TV c0 = Load<TS, TV>(init), c1 = Load<TS, TV>(init + lanes);
+        TV c2 = Load<TS, TV>(init + nr), c3 = Load<TS, TV>(init + nr + lanes);
+        float* bq = bp + panelStride;
+        for (; k > 0; k--, a += kStride, bp += nr, bq += nr)
+        {
+            TV x = TS.Broadcast(*a);
+            c0 = TS.MultiplyAdd(x, Load<TS, TV>(bp), c0);
+            c1 = TS.MultiplyAdd(x, Load<TS, TV>(bp + lanes), c1);
+            c2 = TS.MultiplyAdd(x, Load<TS, TV>(bq), c2);
+            c3 = TS.MultiplyAdd(x, Load<TS, TV>(bq + lanes), c3);
+        }
+        if (last)
+        {
+            StoreRow<TS, TV, TAct>(c0, c1, c, r, 2 * lanes, spill);
+            StoreRow<TS, TV, TAct>(c2, c3, c + nr, r == null ? null : r + nr, valid, spill);
+        }
+        else { Store<TS, TV>(c0, c); Store<TS, TV>(c1, c + lanes); Store<TS, TV>(c2, c + nr); Store<TS, TV>(c3, c + nr + lanes); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

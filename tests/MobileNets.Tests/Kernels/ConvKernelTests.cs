@@ -48,13 +48,14 @@ public class ConvKernelTests
     /// <summary>
     /// Weights past the GEMM's cache budget take its blocked path: depth slices with partial sums in
     /// the output (K past a slice's 128 KiB at every width: 4100 and 2048), several row blocks, packed
-    /// row tiles, a partial last panel, residuals.
+    /// row tiles, a partial last panel, residuals; and one-pixel maps (a classifier head's GEMV, which
+    /// runs two whole panels at a time) with sliced depth and a partial last panel.
     /// </summary>
     [Theory, MemberData(nameof(Widths))]
     public void CacheBlockedPointwiseMatchesReference(int width)
     {
         int seed = 500;
-        foreach (var (inC, outC, h, w) in new[] { (700, 50, 13, 11), (1024, 40, 7, 7), (600, 64, 31, 30), (257, 300, 5, 9), (4100, 40, 5, 7), (2048, 70, 4, 5) })
+        foreach (var (inC, outC, h, w) in new[] { (700, 50, 13, 11), (1024, 40, 7, 7), (600, 64, 31, 30), (257, 300, 5, 9), (4100, 40, 5, 7), (2048, 70, 4, 5), (1280, 130, 1, 1), (4100, 70, 1, 1), (960, 97, 1, 1) })
             foreach (var residual in new[] { false, true })
                 Check((SimdWidth)width, inC, outC, 1, 1, 1, 1, Padding.Symmetric(0), Activation.HardSwish,
                     new FeatureShape(h, w, inC), residual, seed++);
