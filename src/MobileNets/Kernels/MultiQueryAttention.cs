@@ -67,8 +67,7 @@ internal static class MultiQueryAttention
             throw new ArgumentException("attention operand too small");
         var s = scores.Slice(rowStart * keys, rows * keys);
         Gemm.Run(packedKeys, q.Slice(rowStart * keyDim, rows * keyDim), rows, keyDim, s, keys, Activation.None);
-        TensorPrimitives.Multiply(s, scale, s);
-        for (int r = 0; r < rows; r++) Softmax.InPlace(s.Slice(r * keys, keys));
+        Softmax.Rows(s, rows, keys, scale, packedKeys.Width);
         Gemm.Run(packedValues, s, rows, keys, o.Slice(rowStart * valueDim, rows * valueDim), valueDim, Activation.None);
     }
 }

@@ -94,6 +94,29 @@ public class AttentionKernelTests
         Assert.Equal(1.0, p.Sum(), 5);
     }
 
+    /// <summary>
+    /// The attention's row softmax (vector loops per row, one exp call) against its twin, a scaled copy
+    /// softmaxed row by row: row lengths under, at and past a vector with tails, large logits, a NaN row.
+    /// </summary>
+    [Theory, MemberData(nameof(Widths))]
+    public void RowSoftmaxMatchesPerRowSoftmax(int width)
+    {
+        var rng = new Random(11);
+        foreach (var (rows, columns) in new[] { (1, 1), (3, 5), (7, 16), (5, 17), (784, 49), (6, 64), (2, 100) })
+            foreach (var amplitude in new[] { 1f, 400f })
+            {
+                var x = Random(rng, rows * columns, amplitude);
+                if (rows > 2) x[columns + 1] = float.NaN;
+                var expected = x.Select(v => v * 0.125f).ToArray();
+                for (int r = 0; r < rows; r++) Softmax.InPlace(expected.AsSpan(r * columns, columns));
+                var actual = (float[])x.Clone();
+                Softmax.Rows(actual, rows, columns, 0.125f, (SimdWidth)width);
+                for (int i = 0; i < x.Length; i++)
+                    Assert.True(float.IsNaN(expected[i]) ? float.IsNaN(actual[i]) : Math.Abs(expected[i] - actual[i]) <= 1e-6f,
+                        $"{(SimdWidth)width} {rows}x{columns} amplitude {amplitude}: [{i}] = {actual[i]}, expected {expected[i]}");
+            }
+    }
+
     [Fact]
     public void ChannelAffineScalesAndShiftsEveryPixel()
     {
